@@ -1,0 +1,61 @@
+"""Manual fixes for what no rule can recover, kept as data with a reason each.
+
+Each entry of a corrections file (CSV: ``match``, ``replacement``, ``reason``) must match
+the rule-repaired text exactly once; otherwise the pipeline stops, naming the file and row,
+so a fix never silently applies to the wrong place or goes stale.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+COLUMNS = ("match", "replacement", "reason")
+
+
+class CorrectionError(ValueError):
+    """A corrections file is malformed or an entry no longer matches exactly once."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    match: str
+    replacement: str
+    reason: str
+    source: str = "<inline>"
+    row: int = 0
+
+    def where(self) -> str:
+        return f"{self.source}, row {self.row}"
+
+
+def load_corrections(path: Path) -> tuple[Correction, ...]:
+    """Read a corrections CSV; row numbers count the header as row 1, as a spreadsheet does."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise CorrectionError(f"{path}, row 1: missing column(s) {', '.join(missing)}")
+        entries = []
+        for row_number, row in enumerate(reader, start=2):
+            for column in ("match", "reason"):
+                if not (row.get(column) or "").strip():
+                    raise CorrectionError(f"{path}, row {row_number}, field {column!r}: empty")
+            entries.append(
+                Correction(row["match"], row["replacement"] or "", row["reason"], str(path), row_number)
+            )
+    return tuple(entries)
+
+
+def apply_corrections(text: str, corrections) -> tuple[str, int]:
+    """Apply each correction in order; each must match exactly once."""
+    for correction in corrections:
+        found = text.count(correction.match)
+        if found != 1:
+            raise CorrectionError(
+                f"{correction.where()}, field 'match': {correction.match!r} matches {found} times, "
+                "expected exactly once"
+            )
+        text = text.replace(correction.match, correction.replacement)
+    return text, len(corrections)

@@ -1,0 +1,15 @@
+"""Where the project's files live, from this file's location, never the working directory."""
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SOURCE = DATA / "source"
+RAW_REPORT = SOURCE / "datong-report.raw.txt"
+SOURCE_META = SOURCE / "datong-report.meta.json"
+CORRECTIONS = SOURCE / "corrections.csv"
+ARTICLE_HANT = DATA / "article.zh-Hant.txt"
+ARTICLE_HANS = DATA / "article.zh-Hans.txt"
+ARTICLE_EN = DATA / "article.en.txt"
+FIGURES = DATA / "figures.csv"
+TEXT = DATA / "text"

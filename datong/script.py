@@ -1,0 +1,31 @@
+"""Conversion between Simplified and Traditional Chinese, in one place.
+
+Reading text is Simplified as a mainland newspaper prints it (接着, not 接著): OpenCC's
+``tw2s`` gives that from the mirror's Traditional text, where plain ``t2s`` keeps 著.
+Traditional reader text is generated from Simplified with ``s2tw`` (接著, 裡), the
+usage most Traditional-Chinese readers expect.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import opencc
+
+TO_SIMPLIFIED = "tw2s"
+TO_TRADITIONAL = "s2tw"
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+@lru_cache(maxsize=16384)
+def to_simplified(text: str) -> str:
+    return _converter(TO_SIMPLIFIED).convert(text)
+
+
+@lru_cache(maxsize=16384)
+def to_traditional(text: str) -> str:
+    return _converter(TO_TRADITIONAL).convert(text)
