@@ -1,0 +1,253 @@
+"""The repair rules, each on small inline cases, and the rebuild of the checked-in articles."""
+
+import hashlib
+import re
+
+import pytest
+
+from datong import paths
+from datong.corrections import Correction, CorrectionError, apply_corrections, load_corrections
+from datong.repair import (
+    main,
+    normalise_punctuation,
+    redecode_misaligned_runs,
+    remove_inserted_readings,
+    repair,
+    unresolved_spots,
+)
+
+RAW_SHA256 = "5d7c596d73127b8764d401a517bf8af6e319d21712c60325708bc18844084759"
+
+
+def garble(text: str) -> str:
+    """Make a misaligned run the way the mirror did: drop the first byte, decode one byte over."""
+    data = text.encode("gb18030")
+    return data[1:].decode("gb18030", errors="replace")
+
+
+# --- the raw source -----------------------------------------------------------------------
+
+
+def test_raw_source_is_the_file_received_byte_for_byte():
+    data = paths.RAW_REPORT.read_bytes()
+    assert len(data) == 5412
+    assert hashlib.sha256(data).hexdigest() == RAW_SHA256
+
+
+# --- pinyin readings ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("工業(yè)區(qū)", "工業區"),
+        ("復產(chǎn)", "復產"),
+        ("(大通工業(yè)新區(qū)、上窯)", "(大通工業新區、上窯)"),  # a real parenthesis around readings
+        ("接著(zhe)", "接著"),  # neutral tone is still a reading
+    ],
+)
+def test_a_reading_of_the_character_before_it_is_removed(text, expected):
+    assert remove_inserted_readings(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(記者 朱慶磊)",  # the byline
+        "銀行(bank)",  # an English word in parentheses
+        "企業(2020)",  # a number in parentheses
+        "方案(A)",  # a Latin letter that is not pinyin
+        "區(chǎn)",  # a syllable that is not a reading of this character
+        "abc(ā)",  # no Chinese character before it
+    ],
+)
+def test_parentheses_that_are_not_a_reading_survive(text):
+    assert remove_inserted_readings(text) == (text, 0)
+
+
+def test_removed_readings_are_counted():
+    assert remove_inserted_readings("區(qū)產(chǎn)(記者 朱慶磊)")[1] == 2
+
+
+# --- punctuation --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("甲,乙", "甲，乙"),
+        ("甲,,乙", "甲，乙"),
+        ("交付,。", "交付。"),
+        ("黨委,、政府", "黨委、政府"),
+        ("活動,;摸排", "活動；摸排"),
+        ("愁死了!大通", "愁死了！大通"),
+        ("真的?是", "真的？是"),
+    ],
+)
+def test_ascii_doubled_and_stacked_punctuation_becomes_one_full_width_mark(text, expected):
+    assert normalise_punctuation(text)[0] == expected
+
+
+@pytest.mark.parametrize("text", ["3,600個", "85.8%", "8:30開會"])
+def test_punctuation_inside_numbers_is_left_alone(text):
+    assert normalise_punctuation(text)[0] == text
+
+
+def test_genuine_parentheses_around_chinese_become_full_width_and_english_ones_stay():
+    assert normalise_punctuation("(記者 朱慶磊)")[0] == "（記者 朱慶磊）"
+    assert normalise_punctuation("see (page 2).")[0] == "see (page 2)."
+
+
+# --- misaligned GBK runs ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("original", "expected"),
+    [
+        ("。”企業", "。”企業"),  # 業 = 98 49: its trail byte reads as I, so nothing is lost
+        ("。“我區", "。“我區"),  # 區 = 85 5E: trail ^
+        ("。“前不久", "。“前不�"),  # 久 = BE C3: the trail byte has no partner left
+    ],
+)
+def test_a_run_read_one_byte_off_after_a_lost_lead_byte_is_re_decoded(original, expected):
+    garbled = "景象" + garble(original).replace("！", "!") + "(yè)"
+    assert "!" in garbled  # the mirror read 0xA3A1 as ！ and folded it to ASCII
+    fixed, count = redecode_misaligned_runs(garbled)
+    assert fixed == "景象" + expected + "(yè)"
+    assert count == 1
+
+
+def test_the_exclamation_mark_before_a_run_is_part_of_a_full_stop_and_an_opening_quote():
+    # 。“ is A1A3 A1B0: lose the first A1 and A3A1 reads as ！
+    assert redecode_misaligned_runs("景象�,!扒安痪")[0] == "景象。“前不�"
+
+
+def test_a_run_that_reads_worse_when_re_decoded_is_kept():
+    text = "可把夏鳳茹愁死了!大通區"
+    assert redecode_misaligned_runs(text) == (text, 0)
+
+
+def test_a_genuine_exclamation_mark_before_ordinary_text_is_kept():
+    assert redecode_misaligned_runs("太好了!我們走吧")[0] == "太好了!我們走吧"
+
+
+def test_a_reading_on_a_straddling_byte_pair_gives_back_the_lost_byte():
+    # 輸 = DD94, 等 = B5C8: the pair 94 B5 (數, shù) got a reading and B5 went missing.
+    garbled = "運輸?shù)确矫娴耐怀鰡栴}39個"
+    assert redecode_misaligned_runs(garbled)[0] == "運輸等方面的突出問題39個"
+
+
+def test_a_dangling_lead_byte_merges_with_the_lost_byte_mark_after_it():
+    fixed = redecode_misaligned_runs("“現在會按時送達,�,!薄�4月")[0]
+    assert fixed == "“現在會按時送達。”�4月"
+
+
+def test_when_characters_tie_a_decoding_that_pairs_quotation_marks_wins_and_one_that_unpairs_them_loses():
+    # ！薄 and 。” read equally well; only the open “ decides
+    assert redecode_misaligned_runs("“會按時送達!薄�")[0] == "“會按時送達。”�"
+    assert redecode_misaligned_runs("會按時送達!薄�")[0] == "會按時送達!薄�"
+
+
+# --- corrections --------------------------------------------------------------------------
+
+
+def test_a_correction_applies_when_it_matches_exactly_once():
+    text, count = apply_corrections("前不�，", [Correction("前不�", "前不久", "lost byte")])
+    assert (text, count) == ("前不久，", 1)
+
+
+@pytest.mark.parametrize(("text", "times"), [("無", 0), ("前不�前不�", 2)])
+def test_a_correction_that_does_not_match_exactly_once_stops_the_pipeline(text, times):
+    correction = Correction("前不�", "前不久", "lost byte", "corrections.csv", 3)
+    with pytest.raises(CorrectionError, match=rf"corrections.csv, row 3, field 'match'.*{times} times"):
+        apply_corrections(text, [correction])
+
+
+def test_a_corrections_file_without_a_reason_names_its_row(tmp_path):
+    path = tmp_path / "fix.csv"
+    path.write_text("match,replacement,reason\na,b,ok\nc,d,\n", encoding="utf-8")
+    with pytest.raises(CorrectionError, match=r"fix.csv, row 3, field 'reason'"):
+        load_corrections(path)
+
+
+# --- the whole report ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def repaired():
+    return repair(paths.RAW_REPORT.read_text(encoding="utf-8"), load_corrections(paths.CORRECTIONS))
+
+
+def test_rebuilding_gives_the_checked_in_articles_exactly(repaired):
+    assert repaired.traditional == paths.ARTICLE_HANT.read_text(encoding="utf-8")
+    assert repaired.simplified == paths.ARTICLE_HANS.read_text(encoding="utf-8")
+
+
+def test_the_command_rebuilds_both_articles_identically(tmp_path):
+    hant, hans = tmp_path / "hant.txt", tmp_path / "hans.txt"
+    assert main([str(paths.RAW_REPORT), "--corrections", str(paths.CORRECTIONS), "--hant", str(hant), "--hans", str(hans)]) == 0
+    assert hant.read_bytes() == paths.ARTICLE_HANT.read_bytes()
+    assert hans.read_bytes() == paths.ARTICLE_HANS.read_bytes()
+
+
+def test_the_command_flags_what_no_rule_could_mend_when_run_without_corrections(tmp_path, capsys):
+    assert main([str(paths.RAW_REPORT), "--hant", str(tmp_path / "out.txt")]) == 1
+    assert capsys.readouterr().out.count("unresolved:") == 3
+
+
+def test_the_repair_reports_how_many_fixes_of_each_kind(repaired):
+    assert repaired.counts["misaligned runs re-decoded"] == 8
+    assert repaired.counts["pinyin readings removed"] == 146
+    assert repaired.counts["corrections applied"] == 3
+
+
+@pytest.mark.parametrize("path", [paths.ARTICLE_HANT, paths.ARTICLE_HANS])
+def test_the_articles_hold_no_trace_of_the_damage(path):
+    text = path.read_text(encoding="utf-8")
+    assert not re.search(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)", text), "a pinyin reading survived"
+    assert "," not in text and ";" not in text and "!" not in text and "?" not in text
+    assert "\ufffd" not in text
+    assert not unresolved_spots(text)
+    for mojibake in ("髽", "覅", "▍", "扒安痪", "澳壳埃", "确矫娴"):
+        assert mojibake not in text
+
+
+@pytest.mark.parametrize(
+    ("path", "kept"),
+    [
+        (paths.ARTICLE_HANT, ["（大通工業新區、上窯工業集聚區）", "（記者 朱慶磊）"]),
+        (paths.ARTICLE_HANS, ["（大通工业新区、上窑工业集聚区）", "（记者 朱庆磊）"]),
+    ],
+)
+def test_genuine_parentheses_and_the_byline_survive(path, kept):
+    text = path.read_text(encoding="utf-8")
+    for phrase in kept:
+        assert phrase in text
+
+
+def test_the_articles_keep_the_subtitle_then_one_line_per_paragraph():
+    hans = paths.ARTICLE_HANS.read_text(encoding="utf-8").splitlines()
+    hant = paths.ARTICLE_HANT.read_text(encoding="utf-8").splitlines()
+    raw = paths.RAW_REPORT.read_text(encoding="utf-8").splitlines()
+    assert len(hans) == len(hant) == len(raw) == 12
+    assert hans[0] == "——大通区推进企业复工复产一线见闻"
+
+
+def test_the_simplified_text_prints_particles_as_a_mainland_paper_does():
+    text = paths.ARTICLE_HANS.read_text(encoding="utf-8")
+    assert "一个接着一个" in text and "跳动着" in text
+    assert "著" not in text
+
+
+def test_the_recovered_quotations_read_as_the_report_printed_them():
+    text = paths.ARTICLE_HANS.read_text(encoding="utf-8")
+    for sentence in (
+        "会按时送达。”4月27日上午",
+        "景象。“前不久，一批3600个电吉他套装顺利出口美国。”企业负责人李勇",
+        "“目前，企业大部分员工已返岗，人数达500余人",
+        "“加速度”。“我区按照‘分类、分级、分区、有序、有责’的原则",
+        "复工复产。”大通区委主要负责同志",
+        "物流运输等方面的突出问题39个",
+    ):
+        assert sentence in text
+    assert text.count("“") == text.count("”")
