@@ -223,6 +223,16 @@ def normalise_punctuation(text: str) -> tuple[str, Counter]:
     return _PARENTHESES.sub(widen, text), counts
 
 
+# What each count means, for the command's report (the site has its own translated names).
+KINDS = {
+    "redecoded": "misaligned runs re-decoded",
+    "readings": "pinyin readings removed",
+    "punctuation": "punctuation clusters made full-width",
+    "parentheses": "parentheses made full-width",
+    "corrections": "corrections applied",
+}
+
+
 @dataclass
 class Repair:
     """A repaired text and what was done to it."""
@@ -253,12 +263,12 @@ def repair(raw: str, corrections=()) -> Repair:
 
     counts: Counter = Counter()
     text = raw.replace("\r\n", "\n").strip("\n\ufeff")
-    text, counts["misaligned runs re-decoded"] = redecode_misaligned_runs(text)
-    text, counts["pinyin readings removed"] = remove_inserted_readings(text)
+    text, counts["redecoded"] = redecode_misaligned_runs(text)
+    text, counts["readings"] = remove_inserted_readings(text)
     text, marks = normalise_punctuation(text)
-    counts["punctuation clusters made full-width"] = marks["punctuation"]
-    counts["parentheses made full-width"] = marks["parentheses"]
-    text, counts["corrections applied"] = apply_corrections(text, corrections)
+    counts["punctuation"] = marks["punctuation"]
+    counts["parentheses"] = marks["parentheses"]
+    text, counts["corrections"] = apply_corrections(text, corrections)
     text = "\n".join(line.strip() for line in text.split("\n")) + "\n"
     return Repair(text, to_simplified(text), counts, unresolved_spots(text))
 
@@ -302,7 +312,7 @@ def main(argv=None) -> int:
     report = sys.stderr if (hant and str(hant) == "-") or (hans and str(hans) == "-") else sys.stdout
     print(f"repaired {source}:", file=report)
     for what, count in result.counts.items():
-        print(f"  {count:4d} {what}", file=report)
+        print(f"  {count:4d} {KINDS[what]}", file=report)
     for spot in result.unresolved:
         print(f"  unresolved: {spot}", file=report)
     return 1 if result.unresolved else 0

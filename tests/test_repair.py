@@ -196,9 +196,10 @@ def test_the_command_flags_what_no_rule_could_mend_when_run_without_corrections(
 
 
 def test_the_repair_reports_how_many_fixes_of_each_kind(repaired):
-    assert repaired.counts["misaligned runs re-decoded"] == 8
-    assert repaired.counts["pinyin readings removed"] == 146
-    assert repaired.counts["corrections applied"] == 3
+    assert repaired.counts["redecoded"] == 8
+    assert repaired.counts["readings"] == 146
+    assert repaired.counts["punctuation"] == 122
+    assert repaired.counts["corrections"] == 3
 
 
 @pytest.mark.parametrize("path", [paths.ARTICLE_HANT, paths.ARTICLE_HANS])

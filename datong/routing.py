@@ -1,0 +1,105 @@
+"""One navigation for the whole site, the reader's language, and a guard for page files.
+
+``app.py`` calls :func:`route`. Every page file starts with :func:`ensure_routed`: on the first
+session of a freshly started server Streamlit is still in its legacy ``pages/`` directory
+mode and runs ``pages/<name>.py`` for a deep link without ``app.py``; the guard then runs
+:func:`route` itself (``st.navigation`` selects the same page, since a page's id is a hash
+of its URL path) and stops the outer run. Proven by ``tests/browser/test_first_request.py``.
+
+Language: ``?lang=`` if valid, else this session's choice, else the browser's, else zh-Hans;
+written back to the URL on every run, so every address a reader copies carries it.
+(``bind="query-params"`` was tried: it writes the option's label to the URL and drops the
+default, so the manual pattern is used.)
+"""
+
+from __future__ import annotations
+
+import threading
+
+import streamlit as st
+
+from datong import chapters, site_data
+from datong.i18n import HTML_LANG, LANGUAGES, resolve_language
+
+# Endonyms: the same in every language and never converted by OpenCC.
+LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
+_SESSION_LANG = "reader_lang"
+_PICKER = "lang_picker"
+_local = threading.local()  # each session's script run has its own thread
+
+
+def current_language() -> str:
+    """The language this run shows (set by :func:`route`)."""
+    lang = st.session_state.get(_SESSION_LANG)
+    return lang if lang in LANGUAGES else resolve_language(None, st.context.locale)
+
+
+def _resolve() -> str:
+    requested = st.query_params.get("lang")
+    remembered = st.session_state.get(_SESSION_LANG)
+    if isinstance(requested, str) and requested in LANGUAGES:
+        lang = requested
+    elif remembered in LANGUAGES:
+        lang = remembered
+    else:
+        lang = resolve_language(None, st.context.locale)
+    st.session_state[_SESSION_LANG] = lang
+    if requested != lang:
+        st.query_params["lang"] = lang  # into the URL; quietly replaces ?lang=xx
+    return lang
+
+
+def _on_pick() -> None:
+    chosen = st.session_state.get(_PICKER)
+    if chosen in LANGUAGES:
+        st.session_state[_SESSION_LANG] = chosen
+        st.query_params["lang"] = chosen
+
+
+def _language_switcher(lang: str) -> None:
+    texts = site_data.texts(lang)
+    st.session_state[_PICKER] = lang  # allowed: set before the widget exists in this run
+    with st.sidebar:
+        st.segmented_control(
+            texts("site.language_label"), LANGUAGES, key=_PICKER, required=True,
+            format_func=LANGUAGE_NAMES.__getitem__, on_change=_on_pick,
+        )  # fmt: skip
+        # Streamlit hard-codes <html lang="en">; screen readers need the real one (WCAG 3.1.1).
+        # The value is one of three fixed codes, never the reader's input.
+        st.html(f"<script>document.documentElement.lang = {HTML_LANG[lang]!r};</script>", unsafe_allow_javascript=True)
+        st.caption(texts("site.source_line"))
+
+
+def _pages(lang: str) -> dict[str, list]:
+    texts = site_data.texts(lang)
+    sections: dict[str, list] = {}
+    for chapter in chapters.CHAPTERS:
+        sections.setdefault(texts(f"nav.section_{chapter.section}"), []).append(
+            st.Page(
+                chapter.script, title=texts(f"chapters.{chapter.id}.nav"), icon=chapter.icon,
+                url_path=chapter.url_path, default=chapter is chapters.DEFAULT,
+            )  # fmt: skip
+        )
+    return sections
+
+
+def route() -> None:
+    """Choose the language, draw the switcher and navigation, run the selected chapter."""
+    lang = _resolve()
+    texts = site_data.texts(lang)
+    navigation = st.navigation(_pages(lang), position="sidebar")
+    st.set_page_config(page_title=f"{navigation.title} · {texts('site.title')}", page_icon="🏭", layout="centered")
+    _language_switcher(lang)
+    _local.routed = True
+    try:
+        navigation.run()
+    finally:
+        _local.routed = False
+
+
+def ensure_routed() -> None:
+    """First line of every page file: route through the site's navigation if we weren't."""
+    if getattr(_local, "routed", False):
+        return
+    route()
+    st.stop()

@@ -1,0 +1,91 @@
+"""Everything a page reads, loaded and validated once per server process.
+
+``st.cache_resource`` (not ``cache_data``) because the objects are immutable (frozen
+dataclasses, read-only mappings): sharing one instance is safe and spares every rerun a copy.
+The paths are arguments so the cache key says what was read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from datong import paths
+from datong.figures import Figures, load_figures
+from datong.i18n import LANGUAGES, Texts, load_strings, missing_keys
+from datong.script import to_traditional
+
+
+@dataclass(frozen=True)
+class Article:
+    """The repaired report, one entry per line (line 0 is the subtitle), in each script."""
+
+    zh_hans: tuple[str, ...]
+    zh_hant: tuple[str, ...]
+    en: tuple[str, ...]
+
+    def lines(self, lang: str) -> tuple[str, ...]:
+        return {"zh-Hans": self.zh_hans, "zh-Hant": self.zh_hant, "en": self.en}[lang]
+
+    def line_of(self, quote_zh: str) -> int | None:
+        """Index of the line that holds a (Simplified) quote."""
+        return next((i for i, line in enumerate(self.zh_hans) if quote_zh and quote_zh in line), None)
+
+
+def read_article(hans: Path, en: Path) -> Article:
+    simplified = tuple(hans.read_text(encoding="utf-8").splitlines())
+    english = tuple(en.read_text(encoding="utf-8").splitlines())
+    if len(english) != len(simplified):
+        raise ValueError(f"{en.name}: {len(english)} lines, but {hans.name} has {len(simplified)}")
+    # Traditional reading text is generated from Simplified, as all zh-Hant text is.
+    return Article(simplified, tuple(to_traditional(line) for line in simplified), english)
+
+
+@st.cache_resource(show_spinner=False)
+def figures(figures_path: Path = paths.FIGURES, article_path: Path = paths.ARTICLE_HANS) -> Figures:
+    return load_figures(figures_path, article_path)
+
+
+@st.cache_resource(show_spinner=False)
+def article(hans: Path = paths.ARTICLE_HANS, en: Path = paths.ARTICLE_EN) -> Article:
+    return read_article(hans, en)
+
+
+@st.cache_resource(show_spinner=False)
+def texts(lang: str, text_dir: Path = paths.TEXT) -> Texts:
+    """One language's strings with the figures; checks once that no language lacks a key."""
+    gaps = missing_keys(text_dir)
+    if gaps:
+        lang_, keys = next(iter(gaps.items()))
+        raise ValueError(f"{lang_}: missing text keys {', '.join(keys[:5])}")
+    return Texts(lang, load_strings(lang, text_dir), figures())
+
+
+def warm() -> None:
+    """Load everything once at start-up so the first reader does not pay for it."""
+    figures()
+    article()
+    for lang in LANGUAGES:
+        texts(lang)
+
+
+@st.cache_resource(show_spinner=False)
+def raw_report(path: Path = paths.RAW_REPORT) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+@st.cache_resource(show_spinner=False)
+def corrections(path: Path = paths.CORRECTIONS):
+    from datong.corrections import load_corrections
+
+    return load_corrections(path)
+
+
+@st.cache_resource(show_spinner=False)
+def repair_report(raw: Path = paths.RAW_REPORT, corrections_path: Path = paths.CORRECTIONS):
+    """The repair run again on the raw source, for its counts (the source chapter shows them)."""
+    from datong.repair import repair
+
+    return repair(raw_report(raw), corrections(corrections_path))

@@ -1,0 +1,72 @@
+"""The figures as tables and files for readers who want to check and cite: pure, no Streamlit."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from datong.figures import Figures
+from datong.i18n import Texts
+
+
+def figures_table(figures: Figures, texts: Texts, *, derived: bool = False) -> pd.DataFrame:
+    """Reported (or derived) figures with provenance, headed in the reader's language."""
+    rows = []
+    for figure in figures.derived if derived else figures.reported:
+        row = {
+            texts("ui.figure"): texts.label(figure),
+            texts("ui.value"): texts.compact(figure),
+            texts("ui.qualifier"): texts.qualifier(figure),
+            texts("ui.unit"): texts.unit_name(figure.unit),
+            texts("ui.when"): texts.as_of(figure),
+            texts("ui.chapter"): texts(f"chapters.{figure.chapter}.nav"),
+        }
+        if derived:
+            row[texts("ui.formula")] = figure.formula
+        else:
+            row[texts("ui.quote")] = texts.quote(figure)
+        row["id"] = figure.id
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def figures_records(figures: Figures, texts: Texts) -> list[dict]:
+    """Every figure, reported and derived, as plain records (stable English keys)."""
+    return [
+        {
+            "id": f.id, "value": f.value, "qualifier": f.qualifier, "unit": f.unit, "as_of": f.as_of or None,
+            "chapter": f.chapter, "quote_zh": f.quote_zh or None, "label": texts.label(f),
+            "label_zh": f.label_zh or None, "label_en": f.label_en or None,
+            "derived": f.derived, "formula": f.formula or None, "note": f.note or None,
+        }  # fmt: skip
+        for f in figures
+    ]
+
+
+def figures_json(figures: Figures, texts: Texts) -> str:
+    return json.dumps(
+        {"source": texts("site.source_line"), "figures": figures_records(figures, texts)}, ensure_ascii=False, indent=2
+    )
+
+
+def figures_csv(figures: Figures, texts: Texts) -> bytes:
+    """CSV with a BOM so spreadsheet programs read the Chinese correctly."""
+    return pd.DataFrame(figures_records(figures, texts)).to_csv(index=False).encode("utf-8-sig")
+
+
+def repair_counts(counts, texts: Texts) -> pd.DataFrame:
+    """How many fixes of each kind the repair made."""
+    return pd.DataFrame(
+        [{texts("source.repair_kind"): texts(f"source.repair.{kind}"), texts("source.repair_count"): n} for kind, n in counts.items()]
+    )
+
+
+def corrections_table(corrections, texts: Texts) -> pd.DataFrame:
+    """Each manual correction: what it matched, what it put there, and why (reason as written, in English)."""
+    return pd.DataFrame(
+        [
+            {texts("source.correction_match"): c.match, texts("source.correction_replacement"): c.replacement, texts("source.correction_reason"): c.reason}
+            for c in corrections
+        ]
+    )

@@ -1,0 +1,270 @@
+"""The building blocks pages compose: header, key numbers, chart blocks, quotes, links.
+
+Pages stay short: they pick blocks in order. No pandas transforms and no chart code here
+either; charts come from :mod:`datong.charts`, text from the language files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import streamlit as st
+
+from datong import chapters, charts, export, site_data, tables
+from datong.chapters import Chapter
+from datong.figures import Figure, Figures
+from datong.i18n import Texts
+from datong.site_data import Article
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Show text literally: no Markdown, no LaTeX, no HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every block needs: the chapter, the reader's language and the loaded data."""
+
+    chapter: Chapter
+    lang: str
+    texts: Texts
+    figures: Figures
+    article: Article
+
+    def t(self, key: str, **values: object) -> str:
+        return self.texts(key, **values)
+
+    def chapter_key(self, name: str) -> str:
+        return f"chapters.{self.chapter.id}.{name}"
+
+
+def page(chapter_id: str) -> Page:
+    """The context of the chapter being shown, in the language routing chose."""
+    from datong.routing import current_language
+
+    lang = current_language()
+    return Page(chapters.BY_ID[chapter_id], lang, site_data.texts(lang), site_data.figures(), site_data.article())
+
+
+def header(p: Page) -> None:
+    st.title(p.t(p.chapter_key("title")), anchor=False)
+    st.markdown(f"**{p.t(p.chapter_key('lede'))}**")
+
+
+def narrative(p: Page) -> None:
+    st.markdown(p.t(p.chapter_key("body")))
+
+
+def _figure_help(p: Page, figure: Figure) -> str:
+    parts = [p.texts.as_of(figure)]
+    if figure.derived:
+        parts.append(f"{p.t('ui.derived')}: {figure.formula}")
+    else:
+        parts.append(f"{p.t('ui.in_the_report')}: “{p.texts.quote(figure)}”")
+    if figure.is_lower_bound:
+        parts.append(p.t("ui.at_least_note"))
+    return "  \n".join(escape_markdown(part) for part in parts)
+
+
+def key_numbers(p: Page, figure_ids: tuple[str, ...] | None = None) -> None:
+    """The chapter's headline numbers as cards, each with its quote and date on hover/focus."""
+    ids = p.chapter.key_figures if figure_ids is None else figure_ids
+    if not ids:
+        return
+    with st.container(key=f"key-numbers-{p.chapter.id}"):
+        st.subheader(p.t("ui.key_numbers"), anchor=False)
+        columns = st.columns(min(len(ids), 4))
+        for index, figure_id in enumerate(ids):
+            figure = p.figures[figure_id]
+            with columns[index % len(columns)]:
+                st.metric(p.texts.label(figure), p.texts.compact(figure), help=_figure_help(p, figure), border=True)
+
+
+def quote_in_context(p: Page, figure: Figure, place: str) -> None:
+    """The paragraph a figure comes from, with its quote highlighted; English readers also get our translation.
+
+    A derived figure shows its arithmetic, then the sources of the figures it is computed from.
+    ``place`` makes element keys unique where the same figure is shown twice on a page.
+    """
+    place = f"{place}-{figure.id}"
+    if figure.derived:
+        st.markdown(f"**{escape_markdown(p.texts.label(figure))}** · {p.t('ui.derived')}: `{figure.formula}`")
+        for operand in figure.operands:
+            quote_in_context(p, p.figures[operand], place)
+        return
+    index = p.article.line_of(figure.quote_zh)
+    zh_lang = "zh-Hant" if p.lang == "zh-Hant" else "zh-Hans"
+    paragraph = p.article.lines(zh_lang)[index]
+    quote = p.texts.quote(figure)
+    before, _, after = paragraph.partition(quote)
+    marked = f"{escape_markdown(before)}:blue-background[**{escape_markdown(quote)}**]{escape_markdown(after)}"
+    with st.container(border=True, key=f"quote-{place}"):
+        st.caption(f"{escape_markdown(p.texts.label(figure))} · {escape_markdown(p.texts.as_of(figure))}")
+        st.markdown(marked)
+        if p.lang == "en":
+            st.markdown(f"*{escape_markdown(p.article.lines('en')[index])}*")
+
+
+def chart_block(p: Page, block) -> None:
+    """One chart with its table, its source sentences and downloads, in tabs (as Our World in Data does)."""
+    with st.container(key=f"chart-{block.id}"):
+        st.subheader(block.title, anchor=False)
+        chart_tab, table_tab, source_tab = st.tabs([p.t("ui.chart_tab"), p.t("ui.table_tab"), p.t("ui.source_tab")])
+        with chart_tab:
+            event = st.altair_chart(
+                block.chart, width="stretch", on_select="rerun", selection_mode="pick", key=f"vl-{block.id}"
+            )
+            st.caption(escape_markdown(block.alt))
+            picked = _picked_figure(p, block, event)
+            if picked:
+                quote_in_context(p, p.figures[picked], f"picked-{block.id}")
+        with table_tab:
+            st.dataframe(block.table, hide_index=True, width="stretch")
+            _downloads(p, block)
+        with source_tab:
+            for figure_id in block.figure_ids:
+                quote_in_context(p, p.figures[figure_id], f"source-{block.id}")
+
+
+def _picked_figure(p: Page, block, event) -> str | None:
+    """The figure whose source to show: a clicked mark, or the keyboard-usable picker."""
+    select_key, last_key = f"pick-{block.id}", f"last-click-{block.id}"
+    clicked = None
+    rows = (event or {}).get("selection", {}).get("pick") or []
+    if rows and isinstance(rows[0], dict):
+        clicked = rows[0].get("figure_id")
+    if clicked in block.figure_ids and st.session_state.get(last_key) != clicked:
+        st.session_state[select_key] = clicked  # a click moves the picker too
+    st.session_state[last_key] = clicked
+    options = [None, *block.figure_ids]
+    return st.selectbox(
+        p.t("ui.show_source_of"),
+        options,
+        key=select_key,
+        format_func=lambda fid: p.t("ui.pick_a_figure") if fid is None else p.texts.label(p.figures[fid]),
+    )
+
+
+def _downloads(p: Page, block) -> None:
+    columns = st.columns(3)
+    columns[0].download_button(
+        p.t("ui.download_csv"), block.table.to_csv(index=False).encode("utf-8-sig"),
+        file_name=f"datong-{block.id}-{p.lang}.csv", mime="text/csv", key=f"csv-{block.id}",
+    )  # fmt: skip
+    columns[1].download_button(
+        p.t("ui.download_png"), lambda: export.chart_png(block.chart),
+        file_name=f"datong-{block.id}-{p.lang}.png", mime="image/png", key=f"png-{block.id}",
+    )  # fmt: skip
+    columns[2].download_button(
+        p.t("ui.download_svg"), lambda: export.chart_svg(block.chart),
+        file_name=f"datong-{block.id}-{p.lang}.svg", mime="image/svg+xml", key=f"svg-{block.id}",
+    )  # fmt: skip
+
+
+def silent(p: Page) -> None:
+    """What the report does not say about this chapter's subject."""
+    with st.expander(p.t("ui.silent_heading")):
+        st.markdown(p.t(p.chapter_key("silent")))
+
+
+def previous_next(p: Page) -> None:
+    """Links to the neighbouring chapters that keep the reader's language in the URL."""
+    before, after = chapters.neighbours(p.chapter.id)
+    columns = st.columns(2)
+    for column, neighbour, key in ((columns[0], before, "nav.previous"), (columns[1], after, "nav.next")):
+        if neighbour is None:
+            continue
+        column.page_link(
+            neighbour.script,
+            label=f"{p.t(key)}{p.t(f'chapters.{neighbour.id}.nav')}",
+            icon=neighbour.icon,
+            query_params={"lang": p.lang},
+        )
+
+
+def count_or_share(p: Page) -> bool:
+    """A keyboard-usable switch between counts of firms and shares of firms."""
+    return st.toggle(p.t("ui.show_shares"), key="overview-share")
+
+
+def what_if(p: Page) -> None:
+    """The explorable: pick a resumption rate, see how many more park firms it would have taken."""
+    total, resumed = p.figures["park_firms"], p.figures["park_firms_resumed"]
+    with st.container(key="what-if", border=True):
+        st.subheader(p.t("explore.title"), anchor=False)
+        st.markdown(p.t("explore.intro"))
+        rate = st.slider(
+            p.t("explore.slider_label"), min_value=80.0, max_value=100.0, value=90.0, step=0.5, format="%.1f%%", key="what-if-rate"
+        )
+        needed, more = charts.firms_needed(rate, int(total.value), int(resumed.value))
+        st.markdown(
+            escape_markdown(
+                p.t("explore.result", rate=f"{rate:g}", total=p.texts.number(total), needed=needed, more=more, resumed=p.texts.number(resumed))
+            )
+        )
+        st.altair_chart(charts.whatif_chart(p.figures, p.texts, rate), width="stretch", key="what-if-chart")
+
+
+def full_article(p: Page) -> None:
+    """The repaired report in each script and our English translation, beside the raw text as received."""
+    st.subheader(p.t("source.article_heading"), anchor=False)
+    tabs = st.tabs([p.t("source.tab_zh_hans"), p.t("source.tab_zh_hant"), p.t("source.tab_en"), p.t("source.tab_raw")])
+    for tab, lang in zip(tabs, ("zh-Hans", "zh-Hant", "en")):
+        with tab, st.container(key=f"article-{lang}"):
+            lines = p.article.lines(lang)
+            st.markdown(f"**{escape_markdown(lines[0])}**")
+            for line in lines[1:]:
+                st.markdown(escape_markdown(line))
+    with tabs[3]:
+        st.caption(p.t("source.raw_caption"))
+        st.code(site_data.raw_report(), language=None, wrap_lines=True)
+
+
+def repairs(p: Page) -> None:
+    """What the repair did, by kind, and each manual correction with its reason."""
+    report = site_data.repair_report()
+    st.subheader(p.t("source.repairs_heading"), anchor=False)
+    st.markdown(p.t("source.repairs_intro"))
+    st.dataframe(tables.repair_counts(report.counts, p.texts), hide_index=True, width="stretch")
+    st.markdown(p.t("source.corrections_intro"))
+    st.dataframe(tables.corrections_table(site_data.corrections(), p.texts), hide_index=True, width="stretch")
+
+
+def all_figures(p: Page) -> None:
+    """Every reported figure with its quote, then every derived figure with its arithmetic."""
+    st.subheader(p.t("source.figures_heading"), anchor=False)
+    st.dataframe(tables.figures_table(p.figures, p.texts), hide_index=True, width="stretch", key="all-figures")
+    st.subheader(p.t("source.derived_heading"), anchor=False)
+    st.markdown(p.t("ui.derived_note"))
+    st.dataframe(tables.figures_table(p.figures, p.texts, derived=True), hide_index=True, width="stretch", key="derived-figures")
+
+
+def downloads(p: Page) -> None:
+    """Figures (CSV, JSON), the article, and the one-page summary poster with its text version."""
+    st.subheader(p.t("source.downloads_heading"), anchor=False)
+    st.markdown(p.t("source.cite"))
+    left, right = st.columns(2)
+    left.download_button(
+        p.t("ui.download_csv"), tables.figures_csv(p.figures, p.texts),
+        file_name="datong-figures.csv", mime="text/csv", key="dl-figures-csv",
+    )  # fmt: skip
+    left.download_button(
+        p.t("ui.download_json"), tables.figures_json(p.figures, p.texts),
+        file_name="datong-figures.json", mime="application/json", key="dl-figures-json",
+    )  # fmt: skip
+    left.download_button(
+        p.t("ui.download_article"), "\n".join(p.article.lines(p.lang)) + "\n",
+        file_name=f"datong-article.{p.lang}.txt", mime="text/plain", key="dl-article",
+    )  # fmt: skip
+    right.download_button(
+        p.t("source.download_poster"), lambda: export.poster_png(p.figures, p.texts),
+        file_name=f"datong-poster.{p.lang}.png", mime="image/png", key="dl-poster",
+    )  # fmt: skip
+    right.download_button(
+        p.t("source.download_poster_text"), export.poster_text(p.figures, p.texts),
+        file_name=f"datong-poster.{p.lang}.txt", mime="text/plain", key="dl-poster-text",
+    )  # fmt: skip

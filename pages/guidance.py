@@ -1,0 +1,13 @@
+"""Chapter: resumption guidance. The report gives no figures here, and the page says so."""
+
+from datong.routing import ensure_routed
+
+ensure_routed()  # must run first: see datong.routing
+
+from datong import ui  # noqa: E402
+
+page = ui.page("guidance")
+ui.header(page)
+ui.narrative(page)
+ui.silent(page)
+ui.previous_next(page)

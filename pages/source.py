@@ -1,0 +1,17 @@
+"""Chapter: source and method — the report in full, what was repaired, every figure, downloads."""
+
+from datong.routing import ensure_routed
+
+ensure_routed()  # must run first: see datong.routing
+
+from datong import ui  # noqa: E402
+
+page = ui.page("source")
+ui.header(page)
+ui.narrative(page)
+ui.full_article(page)
+ui.repairs(page)
+ui.all_figures(page)
+ui.silent(page)
+ui.downloads(page)
+ui.previous_next(page)
