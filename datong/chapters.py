@@ -10,7 +10,6 @@ from datong import paths
 @dataclass(frozen=True)
 class Chapter:
     id: str  # stable ASCII id: text keys, figure chapters, URL path
-    icon: str  # emoji only: a :material/...: icon would fetch a web font from a CDN
     section: str  # "story" or "about"
     key_figures: tuple[str, ...]  # figure ids shown as cards at the top
 
@@ -24,13 +23,13 @@ class Chapter:
 
 
 CHAPTERS = (
-    Chapter("overview", "🏭", "story", ("park_firms_resumed", "park_resumption_rate", "above_scale_resumed", "above_scale_resumption_rate")),
-    Chapter("officials", "🤝", "story", ("officials_posted", "problems_solved")),
-    Chapter("guidance", "📋", "story", ()),
-    Chapter("departments", "🔗", "story", ("firms_helped_staff_return", "firms_helped_transport_permits", "firms_online_hiring_fair", "jobs_collected", "firms_loan_survey")),
-    Chapter("safety", "🦺", "story", ("inspection_rounds", "firms_inspected", "problems_found_fixed")),
-    Chapter("firms", "🧵", "story", ("buruiji_q1_sales", "lesen_guitar_sets_exported", "lesen_staff_back", "fuhua_staff_back")),
-    Chapter("source", "📄", "about", ()),
+    Chapter("overview", "story", ("park_firms_resumed", "park_resumption_rate", "above_scale_resumed", "above_scale_resumption_rate")),
+    Chapter("officials", "story", ("officials_posted", "problems_solved")),
+    Chapter("guidance", "story", ()),
+    Chapter("departments", "story", ("firms_helped_staff_return", "firms_helped_transport_permits", "firms_online_hiring_fair", "jobs_collected", "firms_loan_survey")),
+    Chapter("safety", "story", ("inspection_rounds", "firms_inspected", "problems_found_fixed")),
+    Chapter("firms", "story", ("buruiji_q1_sales", "lesen_guitar_sets_exported", "lesen_staff_back", "fuhua_staff_back")),
+    Chapter("source", "about", ()),
 )
 BY_ID = {chapter.id: chapter for chapter in CHAPTERS}
 DEFAULT = CHAPTERS[0]

@@ -23,6 +23,7 @@ from datong.i18n import HTML_LANG, LANGUAGES, resolve_language
 
 # Endonyms: the same in every language and never converted by OpenCC.
 LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
+DEFAULT_PAGE_PATH = "index"
 _SESSION_LANG = "reader_lang"
 _PICKER = "lang_picker"
 _local = threading.local()  # each session's script run has its own thread
@@ -60,7 +61,7 @@ def _language_switcher(lang: str) -> None:
     texts = site_data.texts(lang)
     st.session_state[_PICKER] = lang  # allowed: set before the widget exists in this run
     with st.sidebar:
-        st.segmented_control(
+        st.segmented_control(  # no page icons anywhere: a :material/: icon fetches a web font
             texts("site.language_label"), LANGUAGES, key=_PICKER, required=True,
             format_func=LANGUAGE_NAMES.__getitem__, on_change=_on_pick,
         )  # fmt: skip
@@ -74,12 +75,15 @@ def _pages(lang: str) -> dict[str, list]:
     texts = site_data.texts(lang)
     sections: dict[str, list] = {}
     for chapter in chapters.CHAPTERS:
-        sections.setdefault(texts(f"nav.section_{chapter.section}"), []).append(
-            st.Page(
-                chapter.script, title=texts(f"chapters.{chapter.id}.nav"), icon=chapter.icon,
-                url_path=chapter.url_path, default=chapter is chapters.DEFAULT,
-            )  # fmt: skip
-        )
+        title = texts(f"chapters.{chapter.id}.nav")
+        section = sections.setdefault(texts(f"nav.section_{chapter.section}"), [])
+        if chapter is chapters.DEFAULT:
+            # The default page is served at "/" but reserves its url_path without serving it,
+            # so it gets a path nobody links to, and a hidden twin serves /overview.
+            section.append(st.Page(chapter.script, title=title, url_path=DEFAULT_PAGE_PATH, default=True))
+            section.append(st.Page(chapter.script, title=title, url_path=chapter.url_path, visibility="hidden"))
+        else:
+            section.append(st.Page(chapter.script, title=title, url_path=chapter.url_path))
     return sections
 
 

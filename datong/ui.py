@@ -77,7 +77,7 @@ def key_numbers(p: Page, figure_ids: tuple[str, ...] | None = None) -> None:
         return
     with st.container(key=f"key-numbers-{p.chapter.id}"):
         st.subheader(p.t("ui.key_numbers"), anchor=False)
-        columns = st.columns(min(len(ids), 4))
+        columns = st.columns(min(len(ids), 2))  # two across keeps long labels whole
         for index, figure_id in enumerate(ids):
             figure = p.figures[figure_id]
             with columns[index % len(columns)]:
@@ -116,8 +116,8 @@ def chart_block(p: Page, block) -> None:
         chart_tab, table_tab, source_tab = st.tabs([p.t("ui.chart_tab"), p.t("ui.table_tab"), p.t("ui.source_tab")])
         with chart_tab:
             event = st.altair_chart(
-                block.chart, width="stretch", on_select="rerun", selection_mode="pick", key=f"vl-{block.id}"
-            )
+                block.chart, width=block.width, theme=None, on_select="rerun", selection_mode="pick", key=f"vl-{block.id}"
+            )  # theme=None: our registered theme, not Streamlit's
             st.caption(escape_markdown(block.alt))
             picked = _picked_figure(p, block, event)
             if picked:
@@ -181,7 +181,6 @@ def previous_next(p: Page) -> None:
         column.page_link(
             neighbour.script,
             label=f"{p.t(key)}{p.t(f'chapters.{neighbour.id}.nav')}",
-            icon=neighbour.icon,
             query_params={"lang": p.lang},
         )
 
@@ -206,7 +205,7 @@ def what_if(p: Page) -> None:
                 p.t("explore.result", rate=f"{rate:g}", total=p.texts.number(total), needed=needed, more=more, resumed=p.texts.number(resumed))
             )
         )
-        st.altair_chart(charts.whatif_chart(p.figures, p.texts, rate), width="stretch", key="what-if-chart")
+        st.altair_chart(charts.whatif_chart(p.figures, p.texts, rate), width="content", theme=None, key="what-if-chart")
 
 
 def full_article(p: Page) -> None:

@@ -1,0 +1,673 @@
+"""Every chart on the site: pure functions from figures and reader text to an Altair chart.
+
+No ``st.*`` here. Each chart function takes ``(figures, texts, ...)`` and returns a chart built
+from named layers; :func:`chapter_charts` packs a chapter's charts with their text alternative
+and table into :class:`ChartBlock` s for the pages.
+
+Conventions every chart keeps (tested in ``tests/test_charts.py``):
+
+* each data row carries ``figure_id``, ``label``, ``value`` (exactly the figures table's),
+  ``display`` (``texts.compact``: 91, 85.8%, 20+), ``unit``, ``qualifier`` (``exact`` /
+  ``at_least``), ``as_of`` and ``derived``;
+* a lower bound ("more than 20") is drawn with an open, fading end and a dotted outline and
+  labelled ``20+``; a derived figure is drawn dashed and labelled as derived; firms not back
+  at work are hollow; the what-if explorer's imagined firms are dotted and labelled
+  hypothetical. Colour is never the only cue;
+* one unit per axis: different units get separate panels;
+* clickable marks share one point selection ``pick`` on ``figure_id``.
+
+Small-count charts are unit charts (one square or dot per firm, official, problem…) drawn on a
+fixed pixel canvas narrow enough for a 320 px screen; bar charts use ``width="container"``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import altair as alt
+import pandas as pd
+
+from datong import theme
+from datong.figures import Figure, Figures, format_plain
+from datong.i18n import Texts
+
+PICK = alt.selection_point(name="pick", fields=["figure_id"], on="click")
+CANVAS_WIDTH = 272  # fits a 320 px screen after page padding
+BAR_LABEL_WIDTH = 260  # labels above bars wrap to this, the narrowest container
+ROW_FIELDS = (
+    "figure_id", "label", "value", "display", "unit", "unit_name", "qualifier", "qualifier_text", "as_of", "derived",
+    "hypothetical",
+)  # fmt: skip
+LINE_HEIGHT = round(theme.LABEL_SIZE * 1.3)
+BAR_OFFSET = alt.YOffset("bar_offset:Q").scale(None)  # px, set by _band_layout
+CHAPTERS_WITH_CHARTS = ("overview", "officials", "departments", "safety", "firms")
+
+
+# ----------------------------------------------------------------------------- data rows
+
+
+def figure_row(figure: Figure, texts: Texts) -> dict:
+    """The fields every mark carries, for tooltips, selection and tests."""
+    return {
+        "figure_id": figure.id,
+        "label": texts.label(figure),
+        "value": figure.value,
+        "display": texts.compact(figure),
+        "unit": figure.unit,
+        "unit_name": texts.unit_name(figure.unit),
+        "qualifier": figure.qualifier,
+        "qualifier_text": texts.qualifier(figure),
+        "as_of": texts.as_of(figure),
+        "derived": figure.derived,
+        "hypothetical": False,
+    }
+
+
+def _blank_row() -> dict:
+    """Fields of a mark that shows no figure (a heading, a hypothetical firm): empty figure_id."""
+    return {name: None for name in ROW_FIELDS} | {"figure_id": "", "derived": False, "hypothetical": False}
+
+
+def tooltip(texts: Texts) -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("label:N").title(texts("charts.table.label")),
+        alt.Tooltip("display:N").title(texts("charts.table.value")),
+        alt.Tooltip("unit_name:N").title(texts("charts.table.unit")),
+        alt.Tooltip("qualifier_text:N").title(texts("charts.table.qualifier")),
+        alt.Tooltip("as_of:N").title(texts("charts.table.as_of")),
+    ]
+
+
+def figure_table(figure_ids: Iterable[str], figures: Figures, texts: Texts) -> pd.DataFrame:
+    """One row per figure shown, with translated headers: for ``st.dataframe`` and CSV download."""
+    rows = []
+    for figure_id in figure_ids:
+        figure = figures[figure_id]
+        rows.append({
+            texts("charts.table.label"): texts.label(figure),
+            texts("charts.table.value"): texts.compact(figure),
+            texts("charts.table.unit"): texts.unit_name(figure.unit),
+            texts("charts.table.qualifier"): texts.qualifier(figure),
+            texts("charts.table.as_of"): texts.as_of(figure),
+            texts("charts.table.derived"): (
+                texts("charts.table.derived_yes") + figure.formula if figure.derived else texts("charts.table.derived_no")
+            ),
+        })  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def derived_tag(texts: Texts) -> str:
+    return texts("charts.common.derived_tag")
+
+
+def label_with_tag(figure: Figure, texts: Texts) -> str:
+    """The label, with "(derived)" appended for a derived figure unless the label already says so."""
+    label = texts.label(figure)
+    says_derived = texts("ui.derived").casefold() in label.casefold() or derived_tag(texts).strip() in label
+    return label if not figure.derived or says_derived else f"{label}{derived_tag(texts)}"
+
+
+# ----------------------------------------------------------------------------- text layout
+
+
+def _char_width(char: str, size: float) -> float:
+    return size if unicodedata.east_asian_width(char) in "WF" else size * 0.6
+
+
+def text_width(text: str, size: float) -> float:
+    """A generous estimate of rendered width in px (CJK one em, Latin 0.6 em)."""
+    return sum(_char_width(c, size) for c in text)
+
+
+_NO_LINE_START = set("，。、；：？！）」』”’%…,.;:?!)+")
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def _tokens(text: str) -> list[str]:
+    """Unbreakable pieces: a Latin word with its trailing space, or one CJK character (with closing punctuation)."""
+    tokens: list[str] = []
+    for char in text:
+        if tokens and char in _NO_LINE_START:
+            tokens[-1] += char
+        elif not tokens or _is_wide(char) or tokens[-1].endswith(" ") or _is_wide(tokens[-1][-1]):
+            tokens.append(char)
+        else:
+            tokens[-1] += char
+    return tokens
+
+
+def wrap(text: str, max_width: float, size: float) -> list[str]:
+    """Greedy line breaking: at spaces in Latin text, between any two CJK characters."""
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        current = ""
+        for token in _tokens(paragraph):
+            candidate = current + token
+            if current.strip() and text_width(candidate.rstrip(), size) > max_width:
+                lines.append(current.rstrip())
+                current = token.lstrip()
+            else:
+                current = candidate
+        lines.append(current.rstrip())
+    return lines
+
+
+def _title(texts: Texts, chart_id: str, width: float = CANVAS_WIDTH, subtitle: bool = False) -> alt.Title:
+    """The chart's title (and subtitle), wrapped to fit a phone."""
+    lines = wrap(texts(f"charts.{chart_id}.title"), width, theme.TITLE_SIZE)
+    if not subtitle:
+        return alt.Title(lines)
+    return alt.Title(lines, subtitle=wrap(texts(f"charts.{chart_id}.subtitle"), width, theme.FONT_SIZE))
+
+
+# ----------------------------------------------------------------------------- unit charts on a pixel canvas
+
+# How each kind of unit is drawn: fill, stroke, dash. Hollow and dashed shapes repeat what colour says.
+STYLES = {
+    "reported": {"fill": theme.REPORTED, "stroke": theme.REPORTED, "strokeDash": [1, 0]},
+    "lower_bound": {"fill": theme.LOWER_BOUND, "stroke": theme.LOWER_BOUND, "strokeDash": [1, 0]},
+    "lower_bound_open": {"fill": theme.BACKGROUND, "stroke": theme.LOWER_BOUND, "strokeDash": theme.DASH_LOWER_BOUND},
+    "derived": {"fill": theme.DERIVED_TINT, "stroke": theme.DERIVED, "strokeDash": theme.DASH_DERIVED},
+    "not_resumed": {"fill": theme.BACKGROUND, "stroke": theme.NOT_RESUMED, "strokeDash": theme.DASH_DERIVED},
+    "hypothetical": {"fill": theme.HYPOTHETICAL_TINT, "stroke": theme.HYPOTHETICAL, "strokeDash": theme.DASH_HYPOTHETICAL},
+}
+
+
+@dataclass
+class Canvas:
+    """A fixed-width drawing area laid out top to bottom, in pixels; rendered as one layered chart."""
+
+    width: float = CANVAS_WIDTH
+    y: float = 0.0
+    units: list[dict] = field(default_factory=list)
+    texts: list[dict] = field(default_factory=list)
+
+    def gap(self, pixels: float) -> None:
+        self.y += pixels
+
+    def text(self, text: str, *, size: float = theme.LABEL_SIZE, bold: bool = False, muted: bool = False,
+             x: float = 0, row: dict | None = None, advance: bool = True) -> float:
+        """Wrapped text at the cursor; returns its height."""
+        lines = wrap(text, self.width - x, size)
+        line_height = round(size * 1.3)
+        self.texts.append((row or _blank_row()) | {
+            "x": x, "y": self.y, "text": "\n".join(lines), "size": size, "bold": bold, "muted": muted,
+        })  # fmt: skip
+        height = line_height * len(lines)
+        if advance:
+            self.y += height
+        return height
+
+    def grid(self, groups: list[tuple[int, str, dict]], *, columns: int = 10, step: float = 18,
+             shape: str = "square", fades: bool = False) -> None:
+        """One mark per unit, row by row, group after group: (count, style, figure row)."""
+        side = step - 4
+        index = 0
+        for count, style, row in groups:
+            for i in range(count):
+                column, line = index % columns, index // columns
+                fade = 1.0
+                if fades and style == "lower_bound_open":
+                    fade = (0.9, 0.55, 0.3)[min(i, 2)]
+                self.units.append(row | {
+                    "x": column * step + side / 2 + 1, "y": self.y + line * step + side / 2 + 1,
+                    "style": style, "shape": shape, "side": side, "fade": fade,
+                })  # fmt: skip
+                index += 1
+        self.y += math.ceil(index / columns) * step
+
+    def key(self, style: str, text: str, row: dict | None = None, shape: str = "square", step: float = 18) -> None:
+        """A sample mark with its meaning beside it: the direct label of a grid's group."""
+        side = min(step - 4, 14)
+        top = self.y
+        height = self.text(text, x=side + 8, row=row, advance=False)
+        line_height = round(theme.LABEL_SIZE * 1.3)
+        self.units.append((row or _blank_row()) | {
+            "x": side / 2 + 1, "y": top + line_height / 2, "style": style, "shape": shape, "side": side, "fade": 1.0,
+        })  # fmt: skip
+        self.y += max(height, side) + 4
+
+    def chart(self, texts: Texts, name: str, clickable: bool = True) -> alt.LayerChart:
+        height = math.ceil(self.y) + 2
+        x = alt.X("x:Q").scale(domain=[0, self.width], nice=False, zero=False).axis(None)
+        y = alt.Y("y:Q").scale(domain=[0, height], nice=False, zero=False, reverse=True).axis(None)
+        layers = []
+        units = pd.DataFrame(self.units)
+        for index, ((style, shape, side), frame) in enumerate(units.groupby(["style", "shape", "side"], sort=False)):
+            look = STYLES[style]
+            marks = (
+                alt.Chart(frame.drop(columns=["style", "shape", "side"]))
+                .mark_point(
+                    shape=shape, size=side * side, filled=True, fill=look["fill"], stroke=look["stroke"],
+                    strokeDash=look["strokeDash"], strokeWidth=1.5, cursor="pointer" if clickable else "default",
+                )
+                .encode(x=x, y=y, opacity=alt.Opacity("fade:Q").scale(None), tooltip=tooltip(texts))
+            )  # fmt: skip
+            layers.append(marks.properties(name=f"{name}_pick") if index == 0 else marks)
+        words = pd.DataFrame(self.texts)
+        for (size, bold, muted), frame in words.groupby(["size", "bold", "muted"], sort=False):
+            labels = (
+                alt.Chart(frame.drop(columns=["bold", "muted"]))
+                .mark_text(
+                    align="left", baseline="top", fontSize=float(size), fontWeight="bold" if bold else "normal",
+                    color=theme.MUTED_TEXT if muted else theme.TEXT, lineBreak="\n", lineHeight=round(size * 1.3),
+                )
+                .encode(x=x, y=y, text=alt.Text("text:N"))
+            )  # fmt: skip
+            layers.append(labels)
+        return alt.layer(*layers).properties(width=self.width, height=height)
+
+
+def _clickable_views(chart: alt.TopLevelMixin) -> list[str]:
+    """One named view per layer (``…_pick``) that holds the ``pick`` selection.
+
+    A point selection listens to clicks anywhere in its layer ("scope"), so one view per
+    layer catches clicks on every mark there; naming two views of one layer is an error in Vega.
+    """
+    spec = chart.to_dict(validate=False)
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            name = node.get("name")
+            if isinstance(name, str) and re.search(r"_pick(_\d+)?$", name):
+                found.append(name)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(spec)
+    return found
+
+
+def _finish(chart: alt.TopLevelMixin, texts: Texts, chart_id: str, *, title_width: float = CANVAS_WIDTH,
+            subtitle: bool = False, description: str | None = None, **values) -> alt.TopLevelMixin:
+    """Title, description (alt text) and the ``pick`` selection on every clickable view."""
+    views = _clickable_views(chart)
+    params = []
+    if views:
+        params = [alt.TopLevelSelectionParameter(name=PICK.name, select=PICK.param.select, views=views)]
+    return chart.properties(
+        title=_title(texts, chart_id, title_width, subtitle),
+        description=description if description is not None else texts(f"charts.{chart_id}.description", **values),
+        params=params,
+    )  # fmt: skip
+
+
+def poster_number(figure: Figure, texts: Texts) -> str:
+    """The compact form, except money, which needs its unit to mean anything (超过3000万元 / more than ¥30 million)."""
+    return texts.quantity(figure) if figure.unit == "yuan_10k" else texts.compact(figure)
+
+
+# ----------------------------------------------------------------------------- overview
+
+
+def _waffle(canvas: Canvas, figures: Figures, texts: Texts, total_id: str, resumed_id: str, not_resumed_id: str,
+            rate_id: str, heading_key: str, key_prefix: str) -> None:
+    """Heading, one square per firm (back at work, then not), and a key that labels each group in words."""
+    total, resumed, not_resumed, rate = (figures[i] for i in (total_id, resumed_id, not_resumed_id, rate_id))
+    canvas.text(texts(heading_key) + (derived_tag(texts) if total.derived else ""), bold=True, row=figure_row(total, texts))
+    if total.derived:
+        canvas.text(texts("charts.common.formula") + total.formula, muted=True, size=theme.FONT_SIZE)
+    canvas.gap(6)
+    resumed_style = "derived" if resumed.derived else "reported"
+    canvas.grid([
+        (int(resumed.value), resumed_style, figure_row(resumed, texts)),
+        (int(not_resumed.value), "not_resumed", figure_row(not_resumed, texts)),
+    ])  # fmt: skip
+    canvas.gap(8)
+    resumed_text = texts(f"{key_prefix}key_resumed") + (derived_tag(texts) if resumed.derived else "")
+    canvas.key(resumed_style, resumed_text, figure_row(resumed, texts))
+    canvas.key("not_resumed", texts(f"{key_prefix}key_not_resumed") + derived_tag(texts), figure_row(not_resumed, texts))
+    rate_text = texts(f"{key_prefix}key_rate")
+    if rate.derived:
+        rate_text += derived_tag(texts) + " " + texts("charts.common.formula") + rate.formula
+    canvas.text(rate_text, row=figure_row(rate, texts), size=theme.FONT_SIZE)
+
+
+def overview_parks_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
+    """Waffle of the 106 park firms: 91 back at work (reported), 15 not (derived)."""
+    canvas = Canvas()
+    canvas.text(texts("charts.overview_parks.parks"), row=figure_row(figures["park_count"], texts), muted=True)
+    canvas.gap(8)
+    _waffle(canvas, figures, texts, "park_firms", "park_firms_resumed", "park_firms_not_resumed",
+            "park_resumption_rate", "charts.overview_parks.heading", "charts.overview_parks.")  # fmt: skip
+    return _finish(canvas.chart(texts, "overview_parks"), texts, "overview_parks")
+
+
+def overview_size_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
+    """Two waffles: the 39 firms above the designated size (reported) and the 67 below (derived)."""
+    above = Canvas()
+    _waffle(above, figures, texts, "above_scale_firms", "above_scale_resumed", "above_scale_not_resumed",
+            "above_scale_resumption_rate", "charts.overview_size.above", "charts.overview_size.above_")  # fmt: skip
+    below = Canvas()
+    _waffle(below, figures, texts, "below_scale_firms", "below_scale_resumed", "below_scale_not_resumed",
+            "below_scale_resumption_rate", "charts.overview_size.below", "charts.overview_size.below_")  # fmt: skip
+    chart = alt.vconcat(above.chart(texts, "overview_size_above"), below.chart(texts, "overview_size_below"), spacing=28)
+    return _finish(chart, texts, "overview_size")
+
+
+def overview_rates_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
+    """100% bars: the printed rates 85.8% and 92.3% and the derived 82.1%, each against its remainder."""
+    groups = (
+        ("park_resumption_rate", "park_firms_not_resumed", "charts.overview_rates.park"),
+        ("above_scale_resumption_rate", "above_scale_not_resumed", "charts.overview_rates.above"),
+        ("below_scale_resumption_rate", "below_scale_not_resumed", "charts.overview_rates.below"),
+    )
+    rates, rests = [], []
+    for order, (rate_id, rest_id, heading_key) in enumerate(groups):
+        rate, rest = figures[rate_id], figures[rest_id]
+        heading = texts(heading_key) + (derived_tag(texts) if rate.derived else "")
+        lines = wrap(heading, BAR_LABEL_WIDTH, theme.LABEL_SIZE)
+        rates.append(figure_row(rate, texts) | {
+            "order": order, "start": 0.0, "end": rate.value, "heading": "\n".join(lines),
+            "heading_lines": len(lines),
+            "style": "derived" if rate.derived else "reported",
+        })  # fmt: skip
+        rests.append(figure_row(rest, texts) | {"order": order, "start": rate.value, "end": 100.0})
+    rate_frame, rest_frame = pd.DataFrame(rates), pd.DataFrame(rests)
+    step = _band_layout(rate_frame, 22)
+    rest_frame["bar_offset"] = rate_frame["bar_offset"]
+    y = alt.Y("order:O").axis(None).scale(type="band", paddingInner=0, paddingOuter=0)
+    x = alt.X("start:Q").scale(domain=[0, 100], nice=False).axis(
+        alt.Axis(values=[0, 50, 100], title=texts("charts.overview_rates.axis"), labelExpr="datum.value + '%'", grid=False)
+    )  # fmt: skip
+    base = alt.Chart(rate_frame)
+    reported_bars = (
+        base.transform_filter(alt.datum.style == "reported")
+        .mark_bar(fill=theme.REPORTED, stroke=theme.REPORTED, cursor="pointer", height=22)
+        .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+    )
+    derived_bars = (
+        base.transform_filter(alt.datum.style == "derived")
+        .mark_bar(fill=theme.DERIVED_TINT, stroke=theme.DERIVED, strokeDash=theme.DASH_DERIVED, strokeWidth=1.5,
+                  cursor="pointer", height=22)
+        .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+    )  # fmt: skip
+    remainder = (
+        alt.Chart(rest_frame)
+        .mark_bar(fill=theme.BACKGROUND, stroke=theme.REMAINDER, strokeDash=theme.DASH_DERIVED, strokeWidth=1.5,
+                  cursor="pointer", height=22)
+        .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+        .properties(name="overview_rates_pick")
+    )  # fmt: skip
+    headings = base.mark_text(align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT).encode(
+        x=alt.datum(0), y=y, yOffset=alt.YOffset("heading_offset:Q").scale(None), text="heading:N"
+    )
+    rate_labels_reported = (
+        base.transform_filter(alt.datum.style == "reported")
+        .mark_text(align="right", baseline="middle", dx=-6, color=theme.BACKGROUND, fontWeight="bold")
+        .encode(x=alt.X("end:Q"), y=y, yOffset=BAR_OFFSET, text="display:N")
+    )
+    rate_labels_derived = (
+        base.transform_filter(alt.datum.style == "derived")
+        .mark_text(align="right", baseline="middle", dx=-6, color=theme.TEXT, fontWeight="bold")
+        .encode(x=alt.X("end:Q"), y=y, yOffset=BAR_OFFSET, text="display:N")
+    )
+    chart = alt.layer(remainder, reported_bars, derived_bars, headings, rate_labels_reported, rate_labels_derived).properties(
+        width="container", height=alt.Step(step)
+    )
+    return _finish(chart, texts, "overview_rates", title_width=BAR_LABEL_WIDTH, subtitle=True)
+
+
+# ----------------------------------------------------------------------------- single figures as unit panels
+
+
+def _unit_panel(canvas: Canvas, figure: Figure, texts: Texts, *, per_unit: int = 1, scale_key: str | None = None,
+                columns: int = 10, step: float = 18, shape: str = "square", label: str | None = None) -> None:
+    """Big number, label, then one mark per ``per_unit`` (a lower bound ends in fading open marks)."""
+    row = figure_row(figure, texts)
+    canvas.text(texts.compact(figure) if label is None else label, size=22, bold=True, row=row)
+    canvas.gap(2)
+    canvas.text(label_with_tag(figure, texts), row=row)
+    canvas.gap(6)
+    style = "lower_bound" if figure.is_lower_bound else ("derived" if figure.derived else "reported")
+    groups = [(int(figure.value // per_unit), style, row)]
+    if figure.is_lower_bound:
+        groups.append((3, "lower_bound_open", row))
+    canvas.grid(groups, columns=columns, step=step, shape=shape, fades=True)
+    notes = []
+    if scale_key:
+        notes.append(texts(scale_key))
+    if figure.is_lower_bound:
+        notes.append(texts("charts.common.open_end"))
+    for note in notes:
+        canvas.gap(4)
+        canvas.text(note, size=theme.FONT_SIZE, muted=True)
+
+
+def _panels(figures: Figures, texts: Texts, chart_id: str, panels: list[dict]) -> alt.VConcatChart:
+    charts = []
+    for index, panel in enumerate(panels):
+        canvas = Canvas()
+        figure = figures[panel.pop("figure_id")]
+        _unit_panel(canvas, figure, texts, **panel)
+        charts.append(canvas.chart(texts, f"{chart_id}_{index}"))
+    return _finish(alt.vconcat(*charts, spacing=30), texts, chart_id)
+
+
+def officials_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
+    """47 officials (dots) and 39 problems solved (squares): two units, two panels, no arrow between them."""
+    return _panels(figures, texts, "officials", [
+        {"figure_id": "officials_posted", "shape": "circle"},
+        {"figure_id": "problems_solved"},
+    ])  # fmt: skip
+
+
+def safety_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
+    """6 inspection rounds, 39 firms inspected, 13 problems found and fixed: three units, three panels."""
+    return _panels(figures, texts, "safety", [
+        {"figure_id": "inspection_rounds", "shape": "diamond"},
+        {"figure_id": "firms_inspected"},
+        {"figure_id": "problems_found_fixed"},
+    ])  # fmt: skip
+
+
+def departments_jobs_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
+    """323 job openings collected, one small square each (its own unit, its own chart)."""
+    return _panels(figures, texts, "departments_jobs", [
+        {"figure_id": "jobs_collected", "columns": 20, "step": 13},
+    ])  # fmt: skip
+
+
+def firms_output_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
+    """Exports (sets), first-quarter sales (more than ¥30 million) and product lines: three units, three panels."""
+    return _panels(figures, texts, "firms_output", [
+        {"figure_id": "lesen_guitar_sets_exported", "per_unit": 100, "scale_key": "charts.firms_output.sets_scale"},
+        {"figure_id": "buruiji_q1_sales", "per_unit": 100, "scale_key": "charts.firms_output.sales_scale",
+         "label": texts("charts.firms_output.sales_big")},
+        {"figure_id": "buruiji_product_lines", "step": 30},
+    ])  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- bars (one unit per chart)
+
+
+def _band_layout(frame: pd.DataFrame, bar: float) -> float:
+    """Rows of [heading lines, bar] in bands: sets ``bar_offset`` (the bar's centre) and
+    ``heading_offset`` (its first line's top), in px from the top of the band; returns the step.
+
+    With an offset channel Vega-Lite positions a mark at band start + offset.
+    """
+    lines = int(frame["heading_lines"].max())
+    top, gap, bottom = 6, 4, 14
+    step = top + LINE_HEIGHT * lines + gap + bar + bottom
+    centre = step - bottom - bar / 2
+    frame["bar_offset"] = centre
+    frame["heading_offset"] = centre - bar / 2 - gap - LINE_HEIGHT * frame["heading_lines"]
+    return step
+
+
+def _bars(figures: Figures, texts: Texts, chart_id: str, figure_ids: list[str], axis_key: str) -> alt.LayerChart:
+    """Horizontal bars on one axis (all figures share a unit), labels above, values at the end.
+
+    A lower bound's bar continues past its value in a fading, dotted open end, and reads "20+".
+    """
+    items = [figures[i] for i in figure_ids]
+    units = {f.unit for f in items}
+    if len(units) != 1:
+        raise ValueError(f"{chart_id}: one axis cannot carry units {sorted(units)}")
+    top = max(f.value for f in items)
+    tail = top * 0.14
+    domain_max = (top + tail) * 1.22
+    rows = []
+    for order, figure in enumerate(items):
+        lines = wrap(label_with_tag(figure, texts), BAR_LABEL_WIDTH, theme.LABEL_SIZE)
+        rows.append(figure_row(figure, texts) | {
+            "order": order, "zero": 0.0, "tail_end": figure.value + (tail if figure.is_lower_bound else 0),
+            "heading": "\n".join(lines), "lines": len(lines), "lower_bound": figure.is_lower_bound,
+            "heading_lines": len(lines),
+        })  # fmt: skip
+    frame = pd.DataFrame(rows)
+    step = _band_layout(frame, 18)
+    base = alt.Chart(frame)
+    y = alt.Y("order:O").axis(None).scale(type="band", paddingInner=0, paddingOuter=0)
+    x = alt.X("zero:Q").scale(domain=[0, domain_max], nice=False).axis(
+        alt.Axis(title=texts(axis_key), tickCount=4, grid=False, format="~s" if top >= 10_000 else "d")
+    )  # fmt: skip
+    exact = (
+        base.transform_filter(~alt.datum.lower_bound)
+        .mark_bar(fill=theme.REPORTED, stroke=theme.REPORTED, cursor="pointer", height=18)
+        .encode(x=x, x2="value:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+        .properties(name=f"{chart_id}_pick")
+    )
+    at_least = (
+        base.transform_filter(alt.datum.lower_bound)
+        .mark_bar(fill=theme.LOWER_BOUND, stroke=theme.LOWER_BOUND, cursor="pointer", height=18)
+        .encode(x=x, x2="value:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+    )
+    fade = alt.Gradient(
+        gradient="linear", x1=0, x2=1, y1=0, y2=0,
+        stops=[alt.GradientStop(color=theme.LOWER_BOUND, offset=0), alt.GradientStop(color=theme.BACKGROUND, offset=1)],
+    )  # fmt: skip
+    open_end = (
+        base.transform_filter(alt.datum.lower_bound)
+        .mark_bar(fill=fade, stroke=theme.LOWER_BOUND, strokeDash=theme.DASH_LOWER_BOUND, strokeWidth=1.5,
+                  cursor="pointer", height=18)
+        .encode(x=alt.X("value:Q"), x2="tail_end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+    )  # fmt: skip
+    headings = base.mark_text(align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT).encode(
+        x=alt.datum(0), y=y, yOffset=alt.YOffset("heading_offset:Q").scale(None), text="heading:N"
+    )
+    values = base.mark_text(align="left", baseline="middle", dx=5, fontWeight="bold", fontSize=15).encode(
+        x=alt.X("tail_end:Q"), y=y, yOffset=BAR_OFFSET, text="display:N"
+    )
+    return alt.layer(exact, at_least, open_end, headings, values).properties(width="container", height=alt.Step(step))
+
+
+def departments_firms_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
+    """Firms helped, by kind of help: 5, more than 20, 50, 20 (firms on one axis)."""
+    ids = ["firms_helped_staff_return", "firms_helped_transport_permits", "firms_online_hiring_fair", "firms_loan_survey"]
+    return _finish(_bars(figures, texts, "departments_firms", ids, "charts.departments_firms.axis"), texts,
+                   "departments_firms", title_width=BAR_LABEL_WIDTH, subtitle=True)  # fmt: skip
+
+
+def firms_staff_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
+    """Staff back at two firms: more than 100 and more than 500 people (both lower bounds)."""
+    ids = ["lesen_staff_back", "fuhua_staff_back"]
+    return _finish(_bars(figures, texts, "firms_staff", ids, "charts.firms_staff.axis"), texts, "firms_staff",
+                   title_width=BAR_LABEL_WIDTH, subtitle=True)  # fmt: skip
+
+
+# ----------------------------------------------------------------------------- what-if explorer
+
+
+def firms_needed(target_rate: float, total: int, resumed: int) -> tuple[int, int]:
+    """Firms back at work needed for ``target_rate`` percent of ``total``, and how many more than ``resumed``."""
+    if not 0 <= target_rate <= 100:
+        raise ValueError(f"target rate {target_rate} is not between 0 and 100")
+    needed = math.ceil(total * target_rate / 100 - 1e-9)
+    return needed, max(0, needed - resumed)
+
+
+def whatif_chart(figures: Figures, texts: Texts, target_rate: float) -> alt.LayerChart:
+    """The 106 park firms: the 91 reported back at work, plus the (hypothetical) firms a target rate would need."""
+    total, resumed = figures["park_firms"], figures["park_firms_resumed"]
+    needed, more = firms_needed(target_rate, int(total.value), int(resumed.value))
+    rest = int(total.value) - int(resumed.value) - more
+    values = {"rate": format_plain(round(target_rate, 1)), "needed": needed, "more": more}
+    hypothetical = _blank_row() | {
+        "label": texts("charts.whatif.key_more", **values), "value": float(more), "display": str(more),
+        "qualifier_text": texts("charts.whatif.hypothetical"), "hypothetical": True,
+    }  # fmt: skip
+    others = _blank_row() | {
+        "label": texts("charts.whatif.key_rest"), "value": float(rest), "display": str(rest),
+        "qualifier_text": texts("charts.whatif.hypothetical"), "hypothetical": True,
+    }  # fmt: skip
+    canvas = Canvas()
+    canvas.text(texts("charts.whatif.heading", **values), bold=True, row=figure_row(total, texts))
+    canvas.gap(6)
+    resumed_row = figure_row(resumed, texts)
+    canvas.grid([(int(resumed.value), "reported", resumed_row), (more, "hypothetical", hypothetical), (rest, "not_resumed", others)])
+    canvas.gap(8)
+    canvas.key("reported", texts("charts.whatif.key_reported"), resumed_row)
+    if more:
+        canvas.key("hypothetical", hypothetical["label"], hypothetical)
+    canvas.key("not_resumed", others["label"], others)
+    description = texts("charts.whatif.description", **values)
+    return _finish(canvas.chart(texts, "whatif"), texts, "whatif", description=description)
+
+
+# ----------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    id: str
+    chapter: str
+    title: str
+    chart: alt.TopLevelMixin
+    alt: str
+    table: pd.DataFrame
+    figure_ids: tuple[str, ...]
+    width: str = "content"  # how a page should size it: "stretch" for container-width bars, else "content"
+
+
+# chapter → [(chart id, function, figure ids shown, width)]; the shares view replaces the counts.
+_REGISTRY = {
+    "overview": [
+        ("overview_parks", overview_parks_chart,
+         ("park_count", "park_firms", "park_firms_resumed", "park_firms_not_resumed", "park_resumption_rate"), "content"),
+        ("overview_size", overview_size_chart,
+         ("above_scale_firms", "above_scale_resumed", "above_scale_not_resumed", "above_scale_resumption_rate",
+          "below_scale_firms", "below_scale_resumed", "below_scale_not_resumed", "below_scale_resumption_rate"), "content"),
+    ],
+    "overview_share": [
+        ("overview_rates", overview_rates_chart,
+         ("park_resumption_rate", "park_firms_not_resumed", "above_scale_resumption_rate", "above_scale_not_resumed",
+          "below_scale_resumption_rate", "below_scale_not_resumed"), "stretch"),
+    ],
+    "officials": [("officials", officials_chart, ("officials_posted", "problems_solved"), "content")],
+    "departments": [
+        ("departments_firms", departments_firms_chart,
+         ("firms_helped_staff_return", "firms_helped_transport_permits", "firms_online_hiring_fair", "firms_loan_survey"), "stretch"),
+        ("departments_jobs", departments_jobs_chart, ("jobs_collected",), "content"),
+    ],
+    "safety": [("safety", safety_chart, ("inspection_rounds", "firms_inspected", "problems_found_fixed"), "content")],
+    "firms": [
+        ("firms_staff", firms_staff_chart, ("lesen_staff_back", "fuhua_staff_back"), "stretch"),
+        ("firms_output", firms_output_chart, ("lesen_guitar_sets_exported", "buruiji_q1_sales", "buruiji_product_lines"), "content"),
+    ],
+}  # fmt: skip
+
+
+def chapter_charts(chapter: str, figures: Figures, texts: Texts, *, share: bool = False) -> list[ChartBlock]:
+    """A chapter's charts in reading order (none for chapters without figures)."""
+    key = "overview_share" if chapter == "overview" and share else chapter
+    blocks = []
+    for chart_id, function, figure_ids, width in _REGISTRY.get(key, []):
+        chart = function(figures, texts)
+        blocks.append(ChartBlock(
+            id=chart_id, chapter=chapter, title=texts(f"charts.{chart_id}.title"), chart=chart,
+            alt=chart.description, table=figure_table(figure_ids, figures, texts), figure_ids=figure_ids, width=width,
+        ))  # fmt: skip
+    return blocks

@@ -1,0 +1,194 @@
+"""Charts as files (PNG, SVG) and the one-page summary ("一图读懂"), rendered with vl-convert.
+
+vl-convert draws text with the fonts it knows; without a CJK font Chinese comes out as boxes.
+The first render registers the directory of a CJK font installed on this machine (Debian's
+``fonts-wqy-microhei``, or Noto CJK), once. If none is found, rendering still works, and
+:func:`cjk_font_directory` returns ``None`` so a test can say why Chinese is missing.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import vl_convert as vlc
+
+from datong import theme
+from datong.figures import Figures
+from datong.i18n import Texts
+
+# Where Debian, Fedora, Alpine and macOS keep CJK fonts, most specific first.
+FONT_DIRECTORIES = (
+    Path("/usr/share/fonts/truetype/wqy"),
+    Path("/usr/share/fonts/wqy-microhei"),
+    Path("/usr/share/fonts/opentype/noto"),
+    Path("/usr/share/fonts/noto-cjk"),
+    Path("/usr/share/fonts/google-noto-cjk"),
+    Path("/System/Library/Fonts"),
+)
+CJK_FONT_FILES = ("wqy-microhei.ttc", "wqy-zenhei.ttc", "NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "PingFang.ttc")
+EXPORT_WIDTH = 360  # what "container" becomes in a file: a phone-sized image
+POSTER_WIDTH = 640
+
+_lock = threading.Lock()
+_registered: list[Path] = []
+
+
+def cjk_font_directory(candidates: tuple[Path, ...] = FONT_DIRECTORIES) -> Path | None:
+    """The first directory holding a known CJK font, or None."""
+    for directory in candidates:
+        if any((directory / name).is_file() for name in CJK_FONT_FILES):
+            return directory
+    return None
+
+
+def ensure_fonts() -> Path | None:
+    """Register the CJK font directory with vl-convert (once per process); returns it, or None."""
+    with _lock:
+        if _registered:
+            return _registered[0]
+        directory = cjk_font_directory()
+        if directory is not None:
+            try:
+                vlc.register_font_directory(str(directory))
+            except Exception:  # a broken font file must not break every download
+                directory = None
+        if directory is not None:
+            _registered.append(directory)
+        return directory
+
+
+def _fixed_width(node: object, width: int) -> object:
+    """vl-convert has no container: give every ``width: "container"`` a fixed width."""
+    if isinstance(node, dict):
+        return {k: (width if k == "width" and v == "container" else _fixed_width(v, width)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_fixed_width(v, width) for v in node]
+    return node
+
+
+def spec_for_file(chart: alt.TopLevelMixin, width: int = EXPORT_WIDTH) -> dict:
+    spec = _fixed_width(copy.deepcopy(chart.to_dict()), width)
+    if spec.get("autosize") is None and any(k in spec for k in ("vconcat", "hconcat", "concat")):
+        spec["autosize"] = {"type": "pad"}
+    return spec
+
+
+def chart_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
+    ensure_fonts()
+    return vlc.vegalite_to_png(spec_for_file(chart), scale=scale)
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> str:
+    ensure_fonts()
+    return vlc.vegalite_to_svg(spec_for_file(chart))
+
+
+# ----------------------------------------------------------------------------- one-page summary
+
+POSTER_CHAPTERS = ("overview", "officials", "departments", "safety", "firms")
+# The derived figures worth a line on the poster (the report does not print them).
+POSTER_DERIVED = ("below_scale_resumption_rate",)
+
+
+def poster_items(figures: Figures, texts: Texts) -> list[tuple[str, list[tuple[str, str, bool]]]]:
+    """[(chapter heading, [(number, label, derived?)])] in reading order: what both poster forms show."""
+    from datong.charts import label_with_tag, poster_number  # charts imports the theme; keep import light
+
+    sections = []
+    for chapter in POSTER_CHAPTERS:
+        items = [
+            (poster_number(f, texts), label_with_tag(f, texts), f.derived)
+            for f in figures.in_chapter(chapter)
+            if not f.derived or f.id in POSTER_DERIVED
+        ]
+        sections.append((texts(f"poster.chapters.{chapter}"), items))
+    return sections
+
+
+def poster_text(figures: Figures, texts: Texts) -> str:
+    """The summary as plain text, with the same content as the image."""
+    lines = [texts("site.title"), texts("poster.title"), texts("poster.subtitle"), ""]
+    for heading, items in poster_items(figures, texts):
+        lines.append(f"## {heading}")
+        lines.extend(f"{number}  {label}" for number, label, _ in items)
+        lines.append("")
+    lines += [texts("poster.lower_bound_note"), texts("poster.derived_note"), "", texts("poster.source")]
+    return "\n".join(lines) + "\n"
+
+
+def poster_chart(figures: Figures, texts: Texts, width: int = POSTER_WIDTH) -> alt.LayerChart:
+    """The summary as one layered chart of text and bar marks on a pixel canvas."""
+    from datong.charts import wrap
+
+    number_column = 160
+    rows_text: list[dict] = []
+    rows_bar: list[dict] = []
+    y = 0.0
+
+    def text(value: str, x: float, size: float, kind: str, max_width: float) -> float:
+        lines = wrap(value, max_width, size)
+        rows_text.append({"x": x, "y": y, "text": "\n".join(lines), "kind": kind})
+        return round(size * 1.3) * len(lines)
+
+    y += text(texts("site.title"), 0, 11, "muted", width)
+    y += 4
+    y += text(texts("poster.title"), 0, 24, "title", width)
+    y += 4
+    y += text(texts("poster.subtitle"), 0, 13, "subtitle", width)
+    y += 14
+    for heading, items in poster_items(figures, texts):
+        rows_bar.append({"x": 0, "x2": width, "y": y, "y2": y + 3, "kind": "rule"})
+        y += 10
+        y += text(heading, 0, 16, "heading", width)
+        y += 6
+        for number, label, derived in items:
+            height = max(
+                text(number, number_column - 14, 20, "derived_number" if derived else "number", number_column - 14),
+                text(label, number_column, 13, "label", width - number_column),
+            )
+            rows_text[-1]["y"] += 5  # align the label with the number's baseline area
+            y += height + 6
+        y += 8
+    rows_bar.append({"x": 0, "x2": width, "y": y, "y2": y + 1, "kind": "thin"})
+    y += 8
+    for key in ("poster.lower_bound_note", "poster.derived_note", "poster.source"):
+        y += text(texts(key), 0, 11, "muted", width) + 4
+    height = int(y) + 4
+    x = alt.X("x:Q").scale(domain=[0, width], nice=False, zero=False).axis(None)
+    ys = alt.Y("y:Q").scale(domain=[0, height], nice=False, zero=False, reverse=True).axis(None)
+    frame = pd.DataFrame(rows_text)
+    styles = {
+        "title": {"fontSize": 24, "fontWeight": "bold", "color": theme.TEXT},
+        "heading": {"fontSize": 16, "fontWeight": "bold", "color": theme.TEXT},
+        "number": {"fontSize": 20, "fontWeight": "bold", "color": theme.REPORTED, "align": "right"},
+        "derived_number": {"fontSize": 20, "fontWeight": "bold", "color": theme.DERIVED_TEXT, "align": "right"},
+        "label": {"fontSize": 13, "fontWeight": "normal", "color": theme.TEXT},
+        "subtitle": {"fontSize": 13, "fontWeight": "normal", "color": theme.MUTED_TEXT},
+        "muted": {"fontSize": 11, "fontWeight": "normal", "color": theme.MUTED_TEXT},
+    }
+    layers = []
+    for kind, look in styles.items():
+        part = frame[frame["kind"] == kind]
+        layers.append(
+            alt.Chart(part).mark_text(**({"align": "left"} | look), baseline="top", lineBreak="\n", lineHeight=round(look["fontSize"] * 1.3))
+            .encode(x=x, y=ys, text="text:N")
+        )  # fmt: skip
+    bars = pd.DataFrame(rows_bar)
+    rules = (
+        alt.Chart(bars).mark_rect(color=theme.REPORTED)
+        .encode(x=x, x2="x2:Q", y=ys, y2="y2:Q")
+    )  # fmt: skip
+    return (
+        alt.layer(rules, *layers)
+        .properties(width=width, height=height, description=poster_text(figures, texts), title="")
+    )  # fmt: skip
+
+
+def poster_png(figures: Figures, texts: Texts, scale: float = 2) -> bytes:
+    """The one-page summary ("一图读懂") as a PNG."""
+    ensure_fonts()
+    return vlc.vegalite_to_png(poster_chart(figures, texts).to_dict(), scale=scale)

@@ -1,0 +1,91 @@
+"""The site in-process (AppTest): every chapter in every language runs and shows its heading and numbers."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from datong import paths
+from datong.chapters import CHAPTERS
+from datong.i18n import LANGUAGES, Texts, load_strings
+from datong.site_data import figures
+
+APP = str(paths.ROOT / "app.py")
+
+
+def run(chapter_id: str | None = None, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    if chapter_id and chapter_id != "overview":
+        at.switch_page(str(paths.ROOT / "pages" / f"{chapter_id}.py")).run()
+    return at
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
+def test_every_chapter_runs_in_every_language_with_its_heading_and_key_numbers(chapter, lang):
+    at = run(chapter.id, lang=lang)
+    strings = load_strings(lang)
+    texts = Texts(lang, strings, figures())
+    assert not at.exception
+    assert [t.value for t in at.title] == [strings[f"chapters.{chapter.id}.title"]]
+    shown = {(m.label, m.value) for m in at.metric}
+    for figure_id in chapter.key_figures:
+        figure = figures()[figure_id]
+        assert (texts.label(figure), texts.compact(figure)) in shown
+    assert len(at.metric) == len(chapter.key_figures)
+
+
+def lang_param(at: AppTest) -> str:
+    """The ?lang= value as the browser would see it (AppTest gives a str or a list)."""
+    value = at.query_params["lang"]
+    return value[-1] if isinstance(value, list) else value
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_language_is_written_back_into_the_url(lang):
+    at = run("safety", lang=lang)
+    assert lang_param(at) == lang
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["xx", "", "en" * 2500, "<script>alert(1)</script>", "zh-Hans<img src=x onerror=alert(1)>"],
+)
+def test_an_unknown_or_hostile_language_falls_back_to_simplified_chinese(value):
+    at = run(lang=value)
+    assert not at.exception
+    assert lang_param(at) == "zh-Hans"
+    assert at.title[0].value == load_strings("zh-Hans")["chapters.overview.title"]
+    rendered = " ".join(m.value for m in at.markdown)
+    assert "<script>" not in rendered and "onerror" not in rendered
+
+
+def test_unknown_query_parameters_are_ignored():
+    at = run("departments", lang="en", utm_source="<b>x</b>", page="9999")
+    assert not at.exception
+    assert at.title[0].value == load_strings("en")["chapters.departments.title"]
+
+
+def test_the_reader_can_switch_language_and_the_choice_sticks_across_chapters():
+    at = run("overview", lang="en")
+    at.segmented_control(key="lang_picker").set_value("zh-Hant").run()
+    assert lang_param(at) == "zh-Hant"
+    at.switch_page(str(paths.ROOT / "pages" / "firms.py")).run()
+    assert at.title[0].value == load_strings("zh-Hant")["chapters.firms.title"]
+
+
+def test_the_overview_switch_from_counts_to_shares_reruns_without_error():
+    at = run("overview", lang="en")
+    charts_before = len(at.get("vega_lite_chart"))
+    at.toggle(key="overview-share").set_value(True).run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) >= 1 and charts_before >= 1
+
+
+def test_the_what_if_slider_reports_how_many_more_firms_a_target_rate_needed():
+    at = run("overview", lang="en")
+    at.slider(key="what-if-rate").set_value(95.0).run()
+    text = " ".join(m.value for m in at.markdown)
+    # 95% of 106 firms is 100.7, so 101 firms; 10 more than the 91 reported
+    assert "101" in text and "10 more" in text

@@ -1,0 +1,108 @@
+"""Charts become PNG and SVG files with Chinese drawn in a real font, and the one-page summary
+renders in every language with the same content as its text version."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from datong import charts, export
+from datong.i18n import LANGUAGES
+from test_charts import FIGURES, make_texts  # noqa: E402  (pytest puts tests/ on the path)
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def word_chart(word: str) -> alt.Chart:
+    return alt.Chart(pd.DataFrame({"x": [0], "t": [word]})).mark_text(fontSize=40).encode(text="t:N").properties(width=200, height=60)
+
+
+def test_a_cjk_font_directory_is_found_and_registered():
+    directory = export.ensure_fonts()
+    assert directory is not None, "install fonts-wqy-microhei (see tests/run.sh)"
+    assert any((directory / name).is_file() for name in export.CJK_FONT_FILES)
+    assert export.ensure_fonts() == directory  # once per process
+
+
+def test_no_font_directory_is_reported_as_none(tmp_path):
+    assert export.cjk_font_directory((tmp_path, Path("/nonexistent"))) is None
+
+
+def test_chinese_is_drawn_in_glyphs_not_boxes():
+    # Without a CJK font every character is the same "missing glyph" box, so two different
+    # words of the same length render identically; with one, they differ.
+    assert export.chart_png(word_chart("大通区")) != export.chart_png(word_chart("复工率"))
+
+
+def test_a_png_export_is_a_png_and_not_trivial():
+    block = charts.chapter_charts("overview", FIGURES, make_texts("zh-Hans"))[0]
+    png = export.chart_png(block.chart)
+    assert png.startswith(PNG_MAGIC) and len(png) > 5_000
+
+
+def test_container_width_becomes_a_fixed_width_for_files():
+    block = charts.chapter_charts("departments", FIGURES, make_texts("en"))[0]
+    assert block.chart.to_dict()["width"] == "container"
+    assert export.spec_for_file(block.chart)["width"] == export.EXPORT_WIDTH
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("chapter", charts.CHAPTERS_WITH_CHARTS)
+def test_every_chart_exports_to_svg_with_its_title(chapter, lang):
+    for block in charts.chapter_charts(chapter, FIGURES, make_texts(lang)):
+        svg = export.chart_svg(block.chart)
+        assert svg.lstrip().startswith("<svg")
+        first_title_line = charts.wrap(block.title, charts.BAR_LABEL_WIDTH, 16)[0]
+        assert first_title_line.replace("&", "&amp;").replace("'", "&#39;")[:6] in svg
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_poster_renders_in_every_language(lang):
+    png = export.poster_png(FIGURES, make_texts(lang), scale=1)
+    assert png.startswith(PNG_MAGIC) and len(png) > 20_000
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_poster_text_has_every_chapters_key_numbers_and_the_source(lang):
+    texts = make_texts(lang)
+    text = export.poster_text(FIGURES, texts)
+    assert texts("site.title") in text and texts("poster.title") in text and texts("poster.source") in text
+    assert ("朱慶磊" if lang == "zh-Hant" else "朱庆磊") in text
+    for figure in FIGURES.reported:
+        assert texts.label(figure) in text, figure.id
+    for compact in ("91", "85.8%", "92.3%", "20+", "100+", "500+", "323", "47"):
+        assert compact in text
+    assert "82.1%" in text and texts("charts.common.derived_tag").strip() in text or texts("ui.derived").casefold() in text.casefold()
+    if lang != "en":
+        assert CJK.search(texts("poster.title"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_poster_image_holds_the_same_lines_as_the_text_version(lang):
+    texts = make_texts(lang)
+    spec = export.poster_chart(FIGURES, texts).to_dict()
+    drawn = " ".join(row["text"] for rows in spec["datasets"].values() for row in rows if "text" in row)
+    drawn = drawn.replace("\n", "").replace(" ", "")
+    for line in export.poster_text(FIGURES, texts).splitlines():
+        for part in filter(None, line.removeprefix("## ").split("  ")):
+            assert part.replace(" ", "") in drawn, part
+    assert spec["description"] == export.poster_text(FIGURES, texts)
+
+
+def test_money_on_the_poster_carries_its_unit():
+    assert "more than ¥30 million  " in export.poster_text(FIGURES, make_texts("en"))
+    assert "3000万元  " in export.poster_text(FIGURES, make_texts("zh-Hans"))
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_shares_view_and_the_what_if_chart_render(lang):
+    texts = make_texts(lang)
+    (block,) = charts.chapter_charts("overview", FIGURES, texts, share=True)
+    assert export.chart_png(block.chart, scale=1).startswith(PNG_MAGIC)
+    for rate in (50, 90, 100):
+        assert export.chart_svg(charts.whatif_chart(FIGURES, texts, rate)).lstrip().startswith("<svg")

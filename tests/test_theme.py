@@ -1,0 +1,67 @@
+"""The theme is registered once, and its colours meet WCAG contrast against the background."""
+
+from __future__ import annotations
+
+import altair as alt
+import pytest
+
+from datong import theme
+from datong.theme import BACKGROUND, contrast_ratio, relative_luminance
+
+
+def test_the_datong_theme_is_registered_and_enabled():
+    assert "datong" in alt.theme.names()
+    assert alt.theme.active == "datong"
+
+
+def test_charts_carry_the_theme_config_white_background_and_cjk_font_stack():
+    config = alt.Chart().mark_point().to_dict()["config"]
+    assert config["background"] == "#FFFFFF"
+    for family in ("Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", "sans-serif"):
+        assert family in config["font"]
+
+
+@pytest.mark.parametrize(("colour", "luminance"), [("#000000", 0.0), ("#FFFFFF", 1.0), ("#fff", 1.0), ("#808080", 0.2159)])
+def test_relative_luminance_follows_wcag(colour, luminance):
+    assert relative_luminance(colour) == pytest.approx(luminance, abs=1e-4)
+
+
+@pytest.mark.parametrize(("a", "b", "ratio"), [("#000000", "#FFFFFF", 21.0), ("#FFFFFF", "#000000", 21.0), ("#777777", "#777777", 1.0), ("#767676", "#FFFFFF", 4.54)])
+def test_contrast_ratio_follows_wcag_in_either_order(a, b, ratio):
+    assert contrast_ratio(a, b) == pytest.approx(ratio, abs=0.01)
+
+
+def test_a_malformed_colour_is_refused():
+    with pytest.raises(ValueError):
+        relative_luminance("#12345")
+
+
+@pytest.mark.parametrize(("role", "colour"), sorted(theme.TEXT_COLOURS.items()))
+def test_text_colours_have_at_least_4_5_to_1_contrast_with_the_background(role, colour):
+    assert contrast_ratio(colour, BACKGROUND) >= 4.5, role
+
+
+@pytest.mark.parametrize(("role", "colour"), sorted(theme.MARK_COLOURS.items()))
+def test_mark_colours_have_at_least_3_to_1_contrast_with_the_background(role, colour):
+    assert contrast_ratio(colour, BACKGROUND) >= 3.0, role
+
+
+def test_white_labels_inside_reported_bars_are_readable():
+    assert contrast_ratio(BACKGROUND, theme.REPORTED) >= 4.5
+
+
+def test_dark_text_on_the_light_tints_is_readable():
+    for tint in (theme.DERIVED_TINT, theme.REMAINDER_TINT, theme.HYPOTHETICAL_TINT):
+        assert contrast_ratio(theme.TEXT, tint) >= 4.5
+
+
+def test_every_role_has_its_own_colour_and_its_own_dash():
+    colours = [theme.REPORTED, theme.NOT_RESUMED, theme.DERIVED, theme.LOWER_BOUND, theme.HYPOTHETICAL]
+    assert len(set(colours)) == len(colours)
+    dashes = [theme.DASH_DERIVED, theme.DASH_LOWER_BOUND, theme.DASH_HYPOTHETICAL]
+    assert len({tuple(d) for d in dashes}) == len(dashes)
+
+
+def test_the_palette_is_an_okabe_ito_subset_for_colour_blind_readers():
+    okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
+    assert {theme.REPORTED, theme.DERIVED, theme.LOWER_BOUND, theme.HYPOTHETICAL} <= okabe_ito
