@@ -296,7 +296,11 @@ def _finish(chart: alt.TopLevelMixin, texts: Texts, chart_id: str, *, title_widt
     params = []
     if views:
         params = [alt.TopLevelSelectionParameter(name=PICK.name, select=PICK.param.select, views=views)]
+    # Explicit autosize: Streamlit otherwise applies "fit", which squeezes a pixel canvas
+    # (title included) into the canvas height and makes unit squares overlap.
+    stretches = getattr(chart, "width", None) == "container"
     return chart.properties(
+        autosize=alt.AutoSizeParams(type="fit-x" if stretches else "pad", contains="padding"),
         title=_title(texts, chart_id, title_width, subtitle),
         description=description if description is not None else texts(f"charts.{chart_id}.description", **values),
         params=params,
