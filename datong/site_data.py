@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 import streamlit as st
 
-from datong import paths
+from datong import charts, paths
 from datong.figures import Figures, load_figures
 from datong.i18n import LANGUAGES, Texts, load_strings, missing_keys
 from datong.script import to_traditional
@@ -89,3 +91,48 @@ def repair_report(raw: Path = paths.RAW_REPORT, corrections_path: Path = paths.C
     from datong.repair import repair
 
     return repair(raw_report(raw), corrections(corrections_path))
+
+
+@dataclass(frozen=True)
+class ReadyChart:
+    """A chart block with its Vega-Lite spec built once: data already as Arrow bytes, CSV ready.
+
+    Building an Altair chart and serialising its data is most of a chapter's run time, so it
+    happens once per chapter, language and view, not on every rerun.
+    """
+
+    block: charts.ChartBlock
+    spec: Mapping
+    csv: bytes
+
+    def fresh_spec(self) -> dict:
+        """A copy Streamlit may change (it moves the datasets out of the spec)."""
+        return {**self.spec, "datasets": dict(self.spec.get("datasets", {}))}
+
+
+def _ready(block: charts.ChartBlock) -> ReadyChart:
+    from streamlit import dataframe_util
+
+    spec = block.chart.to_dict()
+    spec["datasets"] = {
+        name: dataframe_util.convert_anything_to_arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()
+    }
+    return ReadyChart(block, MappingProxyType(spec), block.table.to_csv(index=False).encode("utf-8-sig"))
+
+
+@st.cache_resource(show_spinner=False)
+def chart_blocks(chapter: str, lang: str, share: bool = False) -> tuple[ReadyChart, ...]:
+    return tuple(_ready(block) for block in charts.chapter_charts(chapter, figures(), texts(lang), share=share))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def what_if_chart(lang: str, rate: float) -> ReadyChart:
+    chart = charts.whatif_chart(figures(), texts(lang), rate)
+    block = charts.ChartBlock("whatif", "overview", "", chart, chart.description, _empty_table(), ())
+    return _ready(block)
+
+
+def _empty_table():
+    import pandas as pd
+
+    return pd.DataFrame()

@@ -109,22 +109,31 @@ def quote_in_context(p: Page, figure: Figure, place: str) -> None:
             st.markdown(f"*{escape_markdown(p.article.lines('en')[index])}*")
 
 
-def chart_block(p: Page, block) -> None:
+def charts_of(p: Page, *, share: bool = False) -> None:
+    """Every chart of the chapter, each in its block."""
+    for ready in site_data.chart_blocks(p.chapter.id, p.lang, share):
+        chart_block(p, ready)
+
+
+def chart_block(p: Page, ready: site_data.ReadyChart) -> None:
     """One chart with its table, its source sentences and downloads, in tabs (as Our World in Data does)."""
+    block = ready.block
     with st.container(key=f"chart-{block.id}"):
         st.subheader(block.title, anchor=False)
         chart_tab, table_tab, source_tab = st.tabs([p.t("ui.chart_tab"), p.t("ui.table_tab"), p.t("ui.source_tab")])
         with chart_tab:
-            event = st.altair_chart(
-                block.chart, width=block.width, theme=None, on_select="rerun", selection_mode="pick", key=f"vl-{block.id}"
-            )  # theme=None: our registered theme, not Streamlit's
+            # theme=None: our registered theme, not Streamlit's. The spec's description is the
+            # chart's accessible name (passing alt= too would only override it with the same text).
+            event = st.vega_lite_chart(
+                ready.fresh_spec(), width=block.width, theme=None, on_select="rerun", selection_mode="pick", key=f"vl-{block.id}"
+            )
             st.caption(escape_markdown(block.alt))
             picked = _picked_figure(p, block, event)
             if picked:
                 quote_in_context(p, p.figures[picked], f"picked-{block.id}")
         with table_tab:
             st.dataframe(block.table, hide_index=True, width="stretch")
-            _downloads(p, block)
+            _downloads(p, ready)
         with source_tab:
             for figure_id in block.figure_ids:
                 quote_in_context(p, p.figures[figure_id], f"source-{block.id}")
@@ -149,10 +158,11 @@ def _picked_figure(p: Page, block, event) -> str | None:
     )
 
 
-def _downloads(p: Page, block) -> None:
+def _downloads(p: Page, ready: site_data.ReadyChart) -> None:
+    block = ready.block
     columns = st.columns(3)
     columns[0].download_button(
-        p.t("ui.download_csv"), block.table.to_csv(index=False).encode("utf-8-sig"),
+        p.t("ui.download_csv"), ready.csv,
         file_name=f"datong-{block.id}-{p.lang}.csv", mime="text/csv", key=f"csv-{block.id}",
     )  # fmt: skip
     columns[1].download_button(
@@ -205,7 +215,7 @@ def what_if(p: Page) -> None:
                 p.t("explore.result", rate=f"{rate:g}", total=p.texts.number(total), needed=needed, more=more, resumed=p.texts.number(resumed))
             )
         )
-        st.altair_chart(charts.whatif_chart(p.figures, p.texts, rate), width="content", theme=None, key="what-if-chart")
+        st.vega_lite_chart(site_data.what_if_chart(p.lang, rate).fresh_spec(), width="content", theme=None, key="what-if-chart")
 
 
 def full_article(p: Page) -> None:

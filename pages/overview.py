@@ -4,15 +4,13 @@ from datong.routing import ensure_routed
 
 ensure_routed()  # must run first: see datong.routing
 
-from datong import charts, ui  # noqa: E402
+from datong import ui  # noqa: E402
 
 page = ui.page("overview")
 ui.header(page)
 ui.key_numbers(page)
 ui.narrative(page)
-share = ui.count_or_share(page)
-for block in charts.chapter_charts(page.chapter.id, page.figures, page.texts, share=share):
-    ui.chart_block(page, block)
+ui.charts_of(page, share=ui.count_or_share(page))
 ui.what_if(page)
 ui.silent(page)
 ui.previous_next(page)
