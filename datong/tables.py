@@ -14,19 +14,19 @@ def figures_table(figures: Figures, texts: Texts, *, derived: bool = False) -> p
     """Reported (or derived) figures with provenance, headed in the reader's language."""
     rows = []
     for figure in figures.derived if derived else figures.reported:
-        row = {
-            texts("ui.figure"): texts.label(figure),
-            texts("ui.value"): texts.compact(figure),
-            texts("ui.qualifier"): texts.qualifier(figure),
-            texts("ui.unit"): texts.unit_name(figure.unit),
-            texts("ui.when"): texts.as_of(figure),
-            texts("ui.chapter"): texts(f"chapters.{figure.chapter}.nav"),
-        }
+        row = {texts("ui.figure"): texts.label(figure), texts("ui.value"): texts.compact(figure)}
+        # what a reader checks first comes right after the value: the quote, or the arithmetic
         if derived:
             row[texts("ui.formula")] = figure.formula
         else:
             row[texts("ui.quote")] = texts.quote(figure)
-        row["id"] = figure.id
+        row |= {
+            texts("ui.qualifier"): texts.qualifier(figure),
+            texts("ui.unit"): texts.unit_name(figure.unit),
+            texts("ui.when"): texts.as_of(figure),
+            texts("ui.chapter"): texts(f"chapters.{figure.chapter}.nav"),
+            "id": figure.id,
+        }
         rows.append(row)
     return pd.DataFrame(rows)
 

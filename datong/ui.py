@@ -255,7 +255,6 @@ def all_figures(p: Page) -> None:
 def downloads(p: Page) -> None:
     """Figures (CSV, JSON), the article, and the one-page summary poster with its text version."""
     st.subheader(p.t("source.downloads_heading"), anchor=False)
-    st.markdown(p.t("source.cite"))
     left, right = st.columns(2)
     left.download_button(
         p.t("ui.download_csv"), tables.figures_csv(p.figures, p.texts),

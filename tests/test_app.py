@@ -89,3 +89,16 @@ def test_the_what_if_slider_reports_how_many_more_firms_a_target_rate_needed():
     text = " ".join(m.value for m in at.markdown)
     # 95% of 106 firms is 100.7, so 101 firms; 10 more than the 91 reported
     assert "101" in text and "10 more" in text
+
+
+def test_charts_keep_their_data_across_reruns_although_their_specs_are_built_once():
+    import json
+
+    at = run("departments", lang="en")
+    at.run()  # a rerun reads the cached spec again: Streamlit must not have emptied it
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2
+    for chart in charts:
+        spec = json.loads(chart.proto.spec)
+        assert spec["description"]
+        assert len(chart.proto.datasets) >= 1

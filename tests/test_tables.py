@@ -1,0 +1,52 @@
+"""Tables and files for readers who check and cite: every figure, its quote or arithmetic, in their language."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from datong import paths
+from datong.figures import load_figures
+from datong.i18n import LANGUAGES, Texts, load_strings
+from datong.tables import figures_csv, figures_json, figures_table
+
+FIGURES = load_figures(paths.FIGURES, paths.ARTICLE_HANS)
+
+
+def texts(lang):
+    return Texts(lang, load_strings(lang), FIGURES)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_figures_table_has_one_row_per_reported_figure_with_its_quote_next_to_the_value(lang):
+    t = texts(lang)
+    table = figures_table(FIGURES, t)
+    assert list(table["id"]) == [f.id for f in FIGURES.reported]
+    assert list(table.columns[:3]) == [t("ui.figure"), t("ui.value"), t("ui.quote")]
+    row = table.set_index("id").loc["firms_helped_transport_permits"]
+    assert row[t("ui.value")] == "20+"
+    assert row[t("ui.qualifier")] == t("ui.qualifier_at_least")
+
+
+def test_the_derived_table_shows_the_arithmetic():
+    table = figures_table(FIGURES, texts("en"), derived=True).set_index("id")
+    assert table.loc["below_scale_firms", "Value"] == "67"
+    assert table.loc["below_scale_resumption_rate", texts("en")("ui.formula")] == "55 ÷ 67 = 82.1%"
+
+
+def test_the_json_download_holds_every_figure_with_provenance():
+    data = json.loads(figures_json(FIGURES, texts("en")))
+    records = {r["id"]: r for r in data["figures"]}
+    assert len(records) == len(FIGURES.all)
+    assert records["park_firms"]["quote_zh"] == "入驻的106家企业"
+    assert records["park_firms_not_resumed"]["derived"] is True
+    assert records["park_firms_not_resumed"]["formula"] == "106 − 91 = 15"
+
+
+def test_the_csv_download_opens_in_spreadsheets_with_chinese_intact():
+    raw = figures_csv(FIGURES, texts("zh-Hans"))
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads UTF-8
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert len(rows) == len(FIGURES.all)
+    assert {r["id"]: r for r in rows}["fuhua_staff_back"]["qualifier"] == "at_least"
