@@ -26,7 +26,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import altair as alt
 import pandas as pd
@@ -265,6 +265,17 @@ class Canvas:
         return alt.layer(*layers).properties(width=self.width, height=height)
 
 
+def spec_nodes(node: object) -> Iterator[dict]:
+    """Every mapping in a Vega-Lite spec, depth first (layers, concats, encodings, data)."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from spec_nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from spec_nodes(value)
+
+
 def _clickable_views(chart: alt.TopLevelMixin) -> list[str]:
     """One named view per layer (``…_pick``) that holds the ``pick`` selection.
 
@@ -272,21 +283,11 @@ def _clickable_views(chart: alt.TopLevelMixin) -> list[str]:
     layer catches clicks on every mark there; naming two views of one layer is an error in Vega.
     """
     spec = chart.to_dict(validate=False)
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            name = node.get("name")
-            if isinstance(name, str) and re.search(r"_pick(_\d+)?$", name):
-                found.append(name)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(spec)
-    return found
+    return [
+        node["name"]
+        for node in spec_nodes(spec)
+        if isinstance(node.get("name"), str) and re.search(r"_pick(_\d+)?$", node["name"])
+    ]
 
 
 def _finish(chart: alt.TopLevelMixin, texts: Texts, chart_id: str, *, title_width: float = CANVAS_WIDTH,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from datong import charts, paths, theme
-from datong.charts import CHAPTERS_WITH_CHARTS, chapter_charts, firms_needed, whatif_chart
+from datong.charts import CHAPTERS_WITH_CHARTS, chapter_charts, firms_needed, spec_nodes, whatif_chart
 from datong.figures import CHAPTERS, load_figures
 from datong.i18n import LANGUAGES, Texts, _flatten, load_strings, texts_for
 from datong.script import to_traditional
@@ -83,18 +83,9 @@ def build(chapter: str, lang: str, share: bool = False) -> list[charts.ChartBloc
 def data_rows(spec: dict) -> list[dict]:
     """Every data row in a spec: its named datasets and any inline values."""
     rows = [row for values in spec.get("datasets", {}).values() for row in values]
-
-    def walk(node):
-        if isinstance(node, dict):
-            if isinstance(node.get("data"), dict) and "values" in node["data"]:
-                rows.extend(node["data"]["values"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(spec)
+    for node in spec_nodes(spec):
+        if isinstance(node.get("data"), dict) and "values" in node["data"]:
+            rows.extend(node["data"]["values"])
     return rows
 
 
