@@ -308,11 +308,6 @@ def _finish(chart: alt.TopLevelMixin, texts: Texts, chart_id: str, *, title_widt
     )  # fmt: skip
 
 
-def poster_number(figure: Figure, texts: Texts) -> str:
-    """The compact form, except money, which needs its unit to mean anything (超过3000万元 / more than ¥30 million)."""
-    return texts.quantity(figure) if figure.unit == "yuan_10k" else texts.compact(figure)
-
-
 # ----------------------------------------------------------------------------- overview
 
 

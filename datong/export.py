@@ -96,12 +96,12 @@ POSTER_DERIVED = ("below_scale_resumption_rate",)
 
 def poster_items(figures: Figures, texts: Texts) -> list[tuple[str, list[tuple[str, str, bool]]]]:
     """[(chapter heading, [(number, label, derived?)])] in reading order: what both poster forms show."""
-    from datong.charts import label_with_tag, poster_number  # charts imports the theme; keep import light
+    from datong.charts import label_with_tag  # charts imports the theme; keep import light
 
     sections = []
     for chapter in POSTER_CHAPTERS:
         items = [
-            (poster_number(f, texts), label_with_tag(f, texts), f.derived)
+            (texts.compact(f), label_with_tag(f, texts), f.derived)
             for f in figures.in_chapter(chapter)
             if not f.derived or f.id in POSTER_DERIVED
         ]

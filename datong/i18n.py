@@ -131,7 +131,12 @@ class Texts:
         return format_plain(value)
 
     def compact(self, figure: Figure) -> str:
-        """Short form for cards and chart labels: 91, 85.8%, 20+."""
+        """Short form for cards and chart labels: 91, 85.8%, 20+.
+
+        Money keeps its unit (超过3000万元 / more than ¥30 million): a bare 3000+ would mislead.
+        """
+        if figure.unit == "yuan_10k":
+            return self.quantity(figure)
         text = self.number(figure) + ("%" if figure.unit == "percent" else "")
         return text + "+" if figure.is_lower_bound else text
 
