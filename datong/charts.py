@@ -538,13 +538,17 @@ def _bars(figures: Figures, texts: Texts, chart_id: str, figure_ids: list[str], 
         base.transform_filter(~alt.datum.lower_bound)
         .mark_bar(fill=theme.REPORTED, stroke=theme.REPORTED, cursor="pointer", height=18)
         .encode(x=x, x2="value:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
-        .properties(name=f"{chart_id}_pick")
     )
     at_least = (
         base.transform_filter(alt.datum.lower_bound)
         .mark_bar(fill=theme.LOWER_BOUND, stroke=theme.LOWER_BOUND, cursor="pointer", height=18)
         .encode(x=x, x2="value:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
     )
+    # The click selection lives on a layer that has marks (an empty one draws an unnamed group).
+    if all(figure.is_lower_bound for figure in items):
+        at_least = at_least.properties(name=f"{chart_id}_pick")
+    else:
+        exact = exact.properties(name=f"{chart_id}_pick")
     fade = alt.Gradient(
         gradient="linear", x1=0, x2=1, y1=0, y2=0,
         stops=[alt.GradientStop(color=theme.LOWER_BOUND, offset=0), alt.GradientStop(color=theme.BACKGROUND, offset=1)],

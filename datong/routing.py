@@ -45,8 +45,8 @@ def _resolve() -> str:
     else:
         lang = resolve_language(None, st.context.locale)
     st.session_state[_SESSION_LANG] = lang
-    if requested != lang:
-        st.query_params["lang"] = lang  # into the URL; quietly replaces ?lang=xx
+    if st.query_params.get_all("lang") != [lang]:
+        st.query_params["lang"] = lang  # into the URL; quietly replaces ?lang=xx and repeated values
     return lang
 
 

@@ -88,6 +88,10 @@ def datong_theme() -> alt.theme.ThemeConfig:
             },
             "header": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": LABEL_SIZE, "labelFont": FONT},
             "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE},
+            # Marks stay out of the accessibility tree: their default labels list helper fields
+            # ("zero: 0; order: 0 …") and a unit chart would read 323 squares one by one. Each
+            # chart's description is its accessible name, and the Table tab holds the data.
+            "mark": {"aria": False},
             "text": {"color": TEXT, "fontSize": LABEL_SIZE, "font": FONT},
             "bar": {"color": REPORTED},
             "rect": {"color": REPORTED},

@@ -76,7 +76,7 @@ def key_numbers(p: Page, figure_ids: tuple[str, ...] | None = None) -> None:
     if not ids:
         return
     with st.container(key=f"key-numbers-{p.chapter.id}"):
-        st.subheader(p.t("ui.key_numbers"), anchor=False)
+        st.header(p.t("ui.key_numbers"), anchor=False)
         columns = st.columns(min(len(ids), 2))  # two across keeps long labels whole
         for index, figure_id in enumerate(ids):
             figure = p.figures[figure_id]
@@ -119,7 +119,7 @@ def chart_block(p: Page, ready: site_data.ReadyChart) -> None:
     """One chart with its table, its source sentences and downloads, in tabs (as Our World in Data does)."""
     block = ready.block
     with st.container(key=f"chart-{block.id}"):
-        st.subheader(block.title, anchor=False)
+        st.header(block.title, anchor=False)
         chart_tab, table_tab, source_tab = st.tabs([p.t("ui.chart_tab"), p.t("ui.table_tab"), p.t("ui.source_tab")])
         with chart_tab:
             # theme=None: our registered theme, not Streamlit's. The spec's description is the
@@ -204,7 +204,7 @@ def what_if(p: Page) -> None:
     """The explorable: pick a resumption rate, see how many more park firms it would have taken."""
     total, resumed = p.figures["park_firms"], p.figures["park_firms_resumed"]
     with st.container(key="what-if", border=True):
-        st.subheader(p.t("explore.title"), anchor=False)
+        st.header(p.t("explore.title"), anchor=False)
         st.markdown(p.t("explore.intro"))
         rate = st.slider(
             p.t("explore.slider_label"), min_value=80.0, max_value=100.0, value=90.0, step=0.5, format="%.1f%%", key="what-if-rate"
@@ -220,7 +220,7 @@ def what_if(p: Page) -> None:
 
 def full_article(p: Page) -> None:
     """The repaired report in each script and our English translation, beside the raw text as received."""
-    st.subheader(p.t("source.article_heading"), anchor=False)
+    st.header(p.t("source.article_heading"), anchor=False)
     tabs = st.tabs([p.t("source.tab_zh_hans"), p.t("source.tab_zh_hant"), p.t("source.tab_en"), p.t("source.tab_raw")])
     for tab, lang in zip(tabs, ("zh-Hans", "zh-Hant", "en")):
         with tab, st.container(key=f"article-{lang}"):
@@ -236,7 +236,7 @@ def full_article(p: Page) -> None:
 def repairs(p: Page) -> None:
     """What the repair did, by kind, and each manual correction with its reason."""
     report = site_data.repair_report()
-    st.subheader(p.t("source.repairs_heading"), anchor=False)
+    st.header(p.t("source.repairs_heading"), anchor=False)
     st.markdown(p.t("source.repairs_intro"))
     st.dataframe(tables.repair_counts(report.counts, p.texts), hide_index=True, width="stretch")
     st.markdown(p.t("source.corrections_intro"))
@@ -245,16 +245,16 @@ def repairs(p: Page) -> None:
 
 def all_figures(p: Page) -> None:
     """Every reported figure with its quote, then every derived figure with its arithmetic."""
-    st.subheader(p.t("source.figures_heading"), anchor=False)
+    st.header(p.t("source.figures_heading"), anchor=False)
     st.dataframe(tables.figures_table(p.figures, p.texts), hide_index=True, width="stretch", key="all-figures")
-    st.subheader(p.t("source.derived_heading"), anchor=False)
+    st.header(p.t("source.derived_heading"), anchor=False)
     st.markdown(p.t("ui.derived_note"))
     st.dataframe(tables.figures_table(p.figures, p.texts, derived=True), hide_index=True, width="stretch", key="derived-figures")
 
 
 def downloads(p: Page) -> None:
     """Figures (CSV, JSON), the article, and the one-page summary poster with its text version."""
-    st.subheader(p.t("source.downloads_heading"), anchor=False)
+    st.header(p.t("source.downloads_heading"), anchor=False)
     left, right = st.columns(2)
     left.download_button(
         p.t("ui.download_csv"), tables.figures_csv(p.figures, p.texts),

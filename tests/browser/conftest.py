@@ -1,0 +1,99 @@
+"""Real-browser tests: a fresh ``streamlit run app.py`` on a free port, driven by headless Chromium.
+
+Every test in this folder is marked ``browser`` (deselect with ``-m "not browser"``) and gets a
+generous timeout. Fixtures:
+
+* ``server`` — a FRESH server process per test module (a deep link as the very first request
+  behaves differently from later ones, see ``datong.routing``). A failing test's report gets the
+  server's output as the section "streamlit server output".
+* ``fresh_server`` — ``with fresh_server() as base:`` starts one more server for this test only
+  (its output is attached on failure too); :func:`streamlit_server` is the plain context manager.
+* ``browser`` — one Debian Chromium for the session (never ``playwright install``).
+* ``page`` — a new context (locale zh-CN, 1280×900) recording every request URL in
+  ``page.requests_seen`` and every JavaScript dialog in ``page.dialogs_seen``.
+* :func:`wait_ready` — stApp, a heading, script state notRunning, and no more elements arriving.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from browser_helpers import (  # noqa: F401  (re-exported for tests and readers)
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    SCREENSHOTS,
+    new_page,
+    screenshot,
+    streamlit_server,
+    wait_ready,
+)
+
+HERE = Path(__file__).resolve().parent
+TEST_TIMEOUT = 120  # seconds per test: generous, a 2-core machine starts servers slowly
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives a real Chromium against a freshly started streamlit server")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test in this folder ``browser`` and give it a timeout unless it sets its own."""
+    for item in items:
+        if HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(TEST_TIMEOUT))
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A fresh server per test module."""
+    with streamlit_server() as base:
+        yield base
+
+
+@pytest.fixture
+def fresh_server(request):
+    """A factory: ``with fresh_server() as base:`` starts a new server for this test alone."""
+
+    @contextmanager
+    def start(**kwargs):
+        with streamlit_server(**kwargs) as base:
+            request.node.extra_servers = [*getattr(request.node, "extra_servers", []), base]
+            yield base
+
+    return start
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On a failing test, attach the output of every server it used."""
+    report = (yield).get_result()
+    if not report.failed:
+        return
+    base = getattr(item, "funcargs", {}).get("server")
+    if base is not None and hasattr(base, "log"):
+        report.sections.append(("streamlit server output", base.log()))
+    for extra in getattr(item, "extra_servers", []):
+        report.sections.append((f"streamlit server output ({extra})", extra.log()))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A new context per test (locale zh-CN); see :func:`browser_helpers.new_page`."""
+    pg = new_page(browser)
+    yield pg
+    pg.context.close()

@@ -1,0 +1,128 @@
+"""Clicking a mark in a chart, or choosing a figure with the keyboard, shows that figure's source quote.
+
+Vega draws SVG; each clickable mark sits in a group named ``<chart>…_pick…_marks``; hovering
+it shows a tooltip naming its figure. The quote appears in ``st.container(key="quote-picked-<chart>-<figure>")``,
+drawn with the class ``st-key-quote-picked-<chart>-<figure>``.
+"""
+
+from __future__ import annotations
+
+
+import pytest
+
+from browser_helpers import (
+    CHART,
+    error_box_count,
+    figures_csv,
+    new_page,
+    open_ready,
+    strings,
+    wait_for_chart_marks,
+)
+from datong.script import to_traditional
+
+PICKED = '[class*="st-key-quote-picked-"]'
+PICK_MARKS = 'svg g.role-mark[class*="_pick"] > path'  # e.g. departments_firms_pick_marks, safety_0_pick_0_marks
+BARS = "svg g.role-mark.mark-rect > path"  # every bar, also the "at least" ones outside the pick layer
+
+
+def _label(row: dict[str, str], lang: str) -> str:
+    if lang == "en":
+        return row["label_en"]
+    return to_traditional(row["label_zh"]) if lang == "zh-Hant" else row["label_zh"]
+
+
+def _quote(row: dict[str, str], lang: str) -> str:
+    return to_traditional(row["quote_zh"]) if lang == "zh-Hant" else row["quote_zh"]
+
+
+def _figure_named_in(tooltip: str, lang: str) -> str:
+    """The figure whose label (in ``lang``) the mark's tooltip shows; the longest match wins."""
+    matches = [fid for fid, row in figures_csv().items() if _label(row, lang) in tooltip]
+    assert matches, f"no figure's label in the tooltip {tooltip!r}"
+    return max(matches, key=lambda fid: len(_label(figures_csv()[fid], lang)))
+
+
+def _hover_tooltip(page, target) -> str:
+    """Hover a mark as a reader would and read Vega's tooltip (marks are hidden from the a11y tree)."""
+    target.scroll_into_view_if_needed()
+    target.hover()
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    tooltip.wait_for(timeout=10_000)
+    return tooltip.inner_text()
+
+
+@pytest.fixture
+def opened(browser, server):
+    pages = []
+
+    def open_chapter(chapter: str, lang: str):
+        page = new_page(browser)
+        pages.append(page)
+        open_ready(page, f"{server}/{chapter}?lang={lang}")
+        wait_for_chart_marks(page)
+        return page
+
+    yield open_chapter
+    for page in pages:
+        page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("chapter", "lang", "marks", "mark"),
+    [
+        pytest.param("departments", "en", PICK_MARKS, 1, id="departments-en-second-bar"),
+        pytest.param("departments", "zh-Hans", PICK_MARKS, 0, id="departments-zh-Hans-first-bar"),
+        pytest.param("safety", "zh-Hant", PICK_MARKS, 0, id="safety-zh-Hant-first-mark"),
+        # firms_staff has only "at least" bars (the selection sits on their layer)
+        pytest.param("firms", "en", BARS, 0, id="firms-en-lower-bound-bar"),
+    ],
+)
+def test_clicking_a_mark_in_the_first_chart_shows_the_quote_of_that_figure(opened, chapter, lang, marks, mark):
+    page = opened(chapter, lang)
+    assert page.locator(PICKED).count() == 0
+
+    target = page.locator(CHART).first.locator(marks).nth(mark)
+    figure_id = _figure_named_in(_hover_tooltip(page, target), lang)
+    box = target.bounding_box()
+    assert box is not None and box["width"] > 0 and box["height"] > 0
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+    quote = page.locator(f'{PICKED}[class*="-{figure_id}"]')
+    quote.wait_for(timeout=15_000)
+    assert page.locator(PICKED).count() == 1
+    assert _quote(figures_csv()[figure_id], lang) in quote.inner_text()
+    # the click also moved the keyboard-usable picker under the chart
+    picker = page.get_by_label(strings(lang)["ui.show_source_of"]).first
+    assert picker.input_value() == _label(figures_csv()[figure_id], lang)
+    assert error_box_count(page) == 0
+
+
+@pytest.mark.parametrize(("lang", "option"), [("en", 3), ("zh-Hant", 1)])
+def test_choosing_a_figure_with_the_keyboard_shows_its_quote(opened, lang, option):
+    page = opened("departments", lang)
+    assert page.locator(PICKED).count() == 0
+    texts = strings(lang)
+
+    picker = page.get_by_label(texts["ui.show_source_of"]).first
+    assert picker.input_value() == texts["ui.pick_a_figure"]
+    picker.focus()
+    page.keyboard.press("ArrowDown")  # opens the list
+    options = page.get_by_role("option")
+    options.first.wait_for()
+    wanted = options.nth(option).inner_text().strip()
+    assert wanted != texts["ui.pick_a_figure"]
+    for _ in range(options.count()):
+        focused = page.locator('[role="option"][data-focused="true"]')
+        if focused.count() and focused.first.inner_text().strip() == wanted:
+            break
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+    figure_id = next(fid for fid, row in figures_csv().items() if _label(row, lang) == wanted)
+    quote = page.locator(f'{PICKED}[class*="-{figure_id}"]')
+    quote.wait_for(timeout=15_000)
+    assert page.locator(PICKED).count() == 1
+    assert _quote(figures_csv()[figure_id], lang) in quote.inner_text()
+    assert picker.input_value() == wanted
+    assert error_box_count(page) == 0

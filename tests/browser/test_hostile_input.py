@@ -1,0 +1,85 @@
+"""Addresses a reader (or an attacker) can type: unknown, huge or script-bearing values fall back quietly.
+
+The browser's locale is fr-FR, which the site does not speak, so "the default" is Simplified Chinese
+and the overview chapter. Every case: the default page or language, no exception, no JavaScript
+dialog, nothing injected into the DOM, no traceback in the server log.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+from browser_helpers import (
+    MAIN,
+    error_box_count,
+    expected_nav,
+    expected_title,
+    heading_text,
+    new_page,
+    open_ready,
+    query_lang,
+    tracebacks,
+    wait_ready,
+)
+
+DEFAULT_LANG = "zh-Hans"
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+LONG = "a" * 5000
+
+HOSTILE = [
+    # (path and query, chapter shown, language shown)
+    pytest.param("/?lang=xx", "overview", DEFAULT_LANG, id="unknown-lang"),
+    pytest.param("/safety?lang=xx", "safety", DEFAULT_LANG, id="unknown-lang-on-a-chapter"),
+    pytest.param("/nope", "overview", DEFAULT_LANG, id="unknown-path"),
+    pytest.param("/nope?lang=en", "overview", "en", id="unknown-path-valid-lang"),
+    pytest.param(f"/?lang={LONG}", "overview", DEFAULT_LANG, id="5000-char-lang"),
+    pytest.param(f"/firms?q={LONG}&lang=en", "firms", "en", id="5000-char-other-param"),
+    pytest.param(f"/?lang={quote(SCRIPT)}", "overview", DEFAULT_LANG, id="script-in-lang"),
+    pytest.param(f"/?x={quote(IMG)}", "overview", DEFAULT_LANG, id="img-onerror-in-x"),
+    pytest.param(f"/departments?lang={quote(IMG)}&lang=en", "departments", "en", id="doubled-lang-img-then-en"),
+    pytest.param(f"/?lang=en%00{quote(SCRIPT)}", "overview", DEFAULT_LANG, id="nul-then-script"),
+]
+
+INJECTED = """() => ({
+  img_x: document.querySelectorAll('img[src="x"]').length,
+  alert_scripts: [...document.scripts].filter(s => s.textContent.includes('alert(1)')).length,
+  onerror_attrs: document.querySelectorAll('[onerror]').length,
+})"""
+
+
+def _check_fell_back(page, base, chapter: str, lang: str) -> None:
+    page.wait_for_timeout(500)  # give an injected onerror handler time to fire
+    assert heading_text(page) == expected_title(chapter, lang)
+    assert page.get_by_test_id("stSidebarNavLink").count() == 7
+    assert [t.strip() for t in page.get_by_test_id("stSidebarNavLink").all_inner_texts()] == expected_nav(lang)
+    assert query_lang(page.url) == [lang]
+    assert error_box_count(page) == 0
+    assert page.dialogs_seen == []
+    assert page.evaluate(INJECTED) == {"img_x": 0, "alert_scripts": 0, "onerror_attrs": 0}
+    assert "alert(1)" not in page.locator(MAIN).inner_text()
+    assert tracebacks(base) == 0
+
+
+def test_an_unknown_path_as_the_first_request_to_a_fresh_server_shows_the_overview(browser, fresh_server):
+    with fresh_server() as base:
+        page = new_page(browser, locale="fr-FR")
+        try:
+            open_ready(page, f"{base}/nope?x={quote(IMG)}")
+            _check_fell_back(page, base, "overview", DEFAULT_LANG)
+        finally:
+            page.context.close()
+
+
+@pytest.mark.parametrize(("link", "chapter", "lang"), HOSTILE)
+def test_a_hostile_address_falls_back_quietly(browser, server, link, chapter, lang):
+    page = new_page(browser, locale="fr-FR")
+    try:
+        response = page.goto(server + link, wait_until="domcontentloaded")
+        assert response is not None and response.status == 200
+        wait_ready(page)
+        _check_fell_back(page, server, chapter, lang)
+    finally:
+        page.context.close()
