@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from datong import chapters, charts, export, site_data, tables
+from datong import chapters, charts, export, quotes, site_data, tables
 from datong.chapters import Chapter
 from datong.figures import Figure, Figures
 from datong.i18n import Texts
@@ -84,29 +84,32 @@ def key_numbers(p: Page, figure_ids: tuple[str, ...] | None = None) -> None:
                 st.metric(p.texts.label(figure), p.texts.compact(figure), help=_figure_help(p, figure), border=True)
 
 
-def quote_in_context(p: Page, figure: Figure, place: str) -> None:
-    """The paragraph a figure comes from, with its quote highlighted; English readers also get our translation.
+def sources(p: Page, figure_ids, place: str) -> None:
+    """Where figures come from: each paragraph once, with every quote in it highlighted.
 
-    A derived figure shows its arithmetic, then the sources of the figures it is computed from.
-    ``place`` makes element keys unique where the same figure is shown twice on a page.
+    Derived figures show their arithmetic, then the paragraphs of the figures they are computed
+    from. English readers also get our translation of each paragraph. ``place`` keeps element
+    keys unique where the same figures are shown twice on a page.
     """
-    place = f"{place}-{figure.id}"
-    if figure.derived:
-        st.markdown(f"**{escape_markdown(p.texts.label(figure))}** · {p.t('ui.derived')}: `{figure.formula}`")
-        for operand in figure.operands:
-            quote_in_context(p, p.figures[operand], place)
-        return
-    index = p.article.line_of(figure.quote_zh)
+    derived = [p.figures[f] for f in figure_ids if p.figures[f].derived]
+    if derived:
+        st.markdown(
+            "\n".join(
+                f"- **{escape_markdown(p.texts.label(f))}** · {escape_markdown(p.t('ui.derived'))}: `{f.formula}`" for f in derived
+            )
+        )
     zh_lang = "zh-Hant" if p.lang == "zh-Hant" else "zh-Hans"
-    paragraph = p.article.lines(zh_lang)[index]
-    quote = p.texts.quote(figure)
-    before, _, after = paragraph.partition(quote)
-    marked = f"{escape_markdown(before)}:blue-background[**{escape_markdown(quote)}**]{escape_markdown(after)}"
-    with st.container(border=True, key=f"quote-{place}"):
-        st.caption(f"{escape_markdown(p.texts.label(figure))} · {escape_markdown(p.texts.as_of(figure))}")
-        st.markdown(marked)
+    groups = quotes.by_paragraph(quotes.reported_sources(p.figures, figure_ids), p.article.zh_hans)
+    for index, group in groups.items():
+        pieces = quotes.highlight(p.article.lines(zh_lang)[index], [p.texts.quote(f) for f in group])
+        marked = "".join(f":blue-background[**{escape_markdown(t)}**]" if q else escape_markdown(t) for t, q in pieces)
+        labels = " · ".join(escape_markdown(p.texts.label(f)) for f in group)
+        dates = " · ".join(dict.fromkeys(escape_markdown(p.texts.as_of(f)) for f in group))
+        text = f"{labels}  \n{dates}\n\n{marked}"
         if p.lang == "en":
-            st.markdown(f"*{escape_markdown(p.article.lines('en')[index])}*")
+            text += f"\n\n*{escape_markdown(p.article.lines('en')[index])}*"
+        with st.container(border=True, key=f"quote-{place}-{'-'.join(f.id for f in group)}"):
+            st.markdown(text)
 
 
 def charts_of(p: Page, *, share: bool = False) -> None:
@@ -130,13 +133,12 @@ def chart_block(p: Page, ready: site_data.ReadyChart) -> None:
             st.caption(escape_markdown(block.alt))
             picked = _picked_figure(p, block, event)
             if picked:
-                quote_in_context(p, p.figures[picked], f"picked-{block.id}")
+                sources(p, (picked,), f"picked-{block.id}")
         with table_tab:
             st.dataframe(block.table, hide_index=True, width="stretch")
             _downloads(p, ready)
         with source_tab:
-            for figure_id in block.figure_ids:
-                quote_in_context(p, p.figures[figure_id], f"source-{block.id}")
+            sources(p, block.figure_ids, f"source-{block.id}")
 
 
 def _picked_figure(p: Page, block, event) -> str | None:

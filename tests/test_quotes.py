@@ -1,0 +1,34 @@
+"""Which paragraphs a figure comes from, and which words to highlight."""
+
+from datong import paths
+from datong.figures import load_figures
+from datong.quotes import by_paragraph, highlight, reported_sources
+
+FIGURES = load_figures(paths.FIGURES, paths.ARTICLE_HANS)
+PARAGRAPHS = paths.ARTICLE_HANS.read_text(encoding="utf-8").splitlines()
+
+
+def test_a_derived_figure_is_traced_to_the_reported_figures_it_is_computed_from():
+    ids = [f.id for f in reported_sources(FIGURES, ["below_scale_not_resumed"])]
+    assert ids == ["park_firms", "above_scale_firms", "park_firms_resumed", "above_scale_resumed"]
+
+
+def test_each_reported_figure_is_listed_once():
+    ids = [f.id for f in reported_sources(FIGURES, ["park_firms", "park_firms_not_resumed", "park_firms"])]
+    assert ids == ["park_firms", "park_firms_resumed"]
+
+
+def test_figures_are_grouped_by_the_paragraph_that_holds_their_quote():
+    groups = by_paragraph(reported_sources(FIGURES, ["park_firms", "officials_posted", "park_firms_resumed"]), PARAGRAPHS)
+    assert [[f.id for f in g] for g in groups.values()] == [["park_firms", "park_firms_resumed"], ["officials_posted"]]
+    assert "106家企业" in PARAGRAPHS[list(groups)[0]]
+
+
+def test_highlighting_cuts_the_paragraph_into_plain_and_quoted_pieces_that_rebuild_it():
+    pieces = highlight("甲乙丙丁戊", ["乙丙", "丁"])
+    assert pieces == [("甲", False), ("乙丙丁", True), ("戊", False)]
+    assert "".join(t for t, _ in pieces) == "甲乙丙丁戊"
+
+
+def test_a_quote_not_in_the_paragraph_highlights_nothing():
+    assert highlight("甲乙", ["丙"]) == [("甲乙", False)]
