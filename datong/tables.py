@@ -60,13 +60,3 @@ def repair_counts(counts, texts: Texts) -> pd.DataFrame:
     return pd.DataFrame(
         [{texts("source.repair_kind"): texts(f"source.repair.{kind}"), texts("source.repair_count"): n} for kind, n in counts.items()]
     )
-
-
-def corrections_table(corrections, texts: Texts) -> pd.DataFrame:
-    """Each manual correction: what it matched, what it put there, and why (reason as written, in English)."""
-    return pd.DataFrame(
-        [
-            {texts("source.correction_match"): c.match, texts("source.correction_replacement"): c.replacement, texts("source.correction_reason"): c.reason}
-            for c in corrections
-        ]
-    )

@@ -240,18 +240,33 @@ def repairs(p: Page) -> None:
     report = site_data.repair_report()
     st.header(p.t("source.repairs_heading"), anchor=False)
     st.markdown(p.t("source.repairs_intro"))
-    st.dataframe(tables.repair_counts(report.counts, p.texts), hide_index=True, width="stretch")
+    st.table(tables.repair_counts(report.counts, p.texts), hide_index=True)  # static: wraps on a phone
     st.markdown(p.t("source.corrections_intro"))
-    st.dataframe(tables.corrections_table(site_data.corrections(), p.texts), hide_index=True, width="stretch")
+    # A list, not a table: the reasons are sentences, and a grid would cut them off on a phone.
+    st.markdown(
+        "\n".join(
+            f"- {escape_markdown(p.t('source.correction_match'))}: `{c.match}` → "
+            f"{escape_markdown(p.t('source.correction_replacement'))}: `{c.replacement}`  \n"
+            f"{escape_markdown(p.t('source.correction_reason'))}: {escape_markdown(c.reason)}"
+            for c in site_data.corrections()
+        )
+    )
 
 
 def all_figures(p: Page) -> None:
     """Every reported figure with its quote, then every derived figure with its arithmetic."""
     st.header(p.t("source.figures_heading"), anchor=False)
-    st.dataframe(tables.figures_table(p.figures, p.texts), hide_index=True, width="stretch", key="all-figures")
+    table = tables.figures_table(p.figures, p.texts)
+    st.dataframe(table, hide_index=True, width="stretch", height=_all_rows(table), key="all-figures")
     st.header(p.t("source.derived_heading"), anchor=False)
     st.markdown(p.t("ui.derived_note"))
-    st.dataframe(tables.figures_table(p.figures, p.texts, derived=True), hide_index=True, width="stretch", key="derived-figures")
+    table = tables.figures_table(p.figures, p.texts, derived=True)
+    st.dataframe(table, hide_index=True, width="stretch", height=_all_rows(table), key="derived-figures")
+
+
+def _all_rows(table) -> int:
+    """A grid height that shows every row: readers checking figures should not scroll inside it."""
+    return 35 * (len(table) + 1) + 3
 
 
 def downloads(p: Page) -> None:
