@@ -239,7 +239,7 @@ class Canvas:
         x = alt.X("x:Q").scale(domain=[0, self.width], nice=False, zero=False).axis(None)
         y = alt.Y("y:Q").scale(domain=[0, height], nice=False, zero=False, reverse=True).axis(None)
         layers = []
-        units = pd.DataFrame(self.units)
+        units = pd.DataFrame(self.units, columns=[*ROW_FIELDS, "x", "y", "style", "shape", "side", "fade"])
         for index, ((style, shape, side), frame) in enumerate(units.groupby(["style", "shape", "side"], sort=False)):
             look = STYLES[style]
             marks = (
@@ -250,7 +250,7 @@ class Canvas:
                 )
                 .encode(x=x, y=y, opacity=alt.Opacity("fade:Q").scale(None), tooltip=tooltip(texts))
             )  # fmt: skip
-            layers.append(marks.properties(name=f"{name}_pick") if index == 0 else marks)
+            layers.append(marks.properties(name=f"{name}_pick") if index == 0 and clickable else marks)
         words = pd.DataFrame(self.texts)
         for (size, bold, muted), frame in words.groupby(["size", "bold", "muted"], sort=False):
             labels = (
@@ -585,6 +585,14 @@ def firms_staff_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
 # ----------------------------------------------------------------------------- what-if explorer
 
 
+WHAT_IF_STEP = 0.5  # percentage points per slider step
+
+
+def what_if_range(printed_rate: float) -> tuple[float, float]:
+    """Slider bounds: from the first step above the printed rate (below it nothing more was needed) to 100%."""
+    return math.floor(printed_rate / WHAT_IF_STEP) * WHAT_IF_STEP + WHAT_IF_STEP, 100.0
+
+
 def firms_needed(target_rate: float, total: int, resumed: int) -> tuple[int, int]:
     """Firms back at work needed for ``target_rate`` percent of ``total``, and how many more than ``resumed``."""
     if not 0 <= target_rate <= 100:
@@ -616,9 +624,11 @@ def whatif_chart(figures: Figures, texts: Texts, target_rate: float) -> alt.Laye
     canvas.key("reported", texts("charts.whatif.key_reported"), resumed_row)
     if more:
         canvas.key("hypothetical", hypothetical["label"], hypothetical)
-    canvas.key("not_resumed", others["label"], others)
+    if rest:
+        canvas.key("not_resumed", others["label"], others)
     description = texts("charts.whatif.description", **values)
-    return _finish(canvas.chart(texts, "whatif"), texts, "whatif", description=description)
+    # not clickable: its squares are a what-if, with no sentence in the report to show
+    return _finish(canvas.chart(texts, "whatif", clickable=False), texts, "whatif", description=description)
 
 
 # ----------------------------------------------------------------------------- registry

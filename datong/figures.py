@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator, Mapping
@@ -89,7 +90,7 @@ class Figures:
     reported: tuple[Figure, ...]
     derived: tuple[Figure, ...]
 
-    @property
+    @cached_property
     def by_id(self) -> Mapping[str, Figure]:
         return MappingProxyType({f.id: f for f in self.all})
 
@@ -117,6 +118,8 @@ def _parse_row(path: Path, row_number: int, row: dict, article: str) -> Figure:
             raise _fail(path, row_number, column, "is empty")
     if not _ID.fullmatch(row["id"]):
         raise _fail(path, row_number, "id", f"{row['id']!r} is not a lower-case ASCII slug")
+    if row["id"] in DERIVED_IDS:
+        raise _fail(path, row_number, "id", f"{row['id']!r} is a derived figure: computed in code, never typed in")
     try:
         value = float(row["value"])
     except ValueError:
@@ -132,8 +135,8 @@ def _parse_row(path: Path, row_number: int, row: dict, article: str) -> Figure:
     if row["as_of"] and not _AS_OF.fullmatch(row["as_of"]):
         raise _fail(path, row_number, "as_of", f"{row['as_of']!r} is not YYYY-MM-DD or YYYY-Qn")
     quote = row["quote_zh"]
-    if quote not in article:
-        raise _fail(path, row_number, "quote_zh", f"{quote!r} is not in the article")
+    if not any(quote in paragraph for paragraph in article.splitlines()):
+        raise _fail(path, row_number, "quote_zh", f"{quote!r} is not in the article (within one paragraph)")
     if not value_appears_in(value, quote):
         raise _fail(path, row_number, "value", f"{row['value']} does not appear in its quote {quote!r}")
     return Figure(
@@ -173,15 +176,21 @@ DERIVED = (
     ("above_scale_not_resumed", "difference", ("above_scale_firms", "above_scale_resumed"), "firms"),
     ("below_scale_not_resumed", "difference", ("below_scale_firms", "below_scale_resumed"), "firms"),
 )
+DERIVED_IDS = frozenset(spec[0] for spec in DERIVED)
 RATE_DECIMALS = 1  # the report prints its rates to one decimal
 
 
-def derive(reported: tuple[Figure, ...]) -> tuple[Figure, ...]:
+def derive(reported: tuple[Figure, ...], source: str = "figures.csv") -> tuple[Figure, ...]:
     """Compute the derived figures from reported ones, in order (later ones may use earlier)."""
     known = {f.id: f for f in reported}
     derived = []
     for figure_id, operation, operands, unit in DERIVED:
+        for operand in operands:
+            if operand not in known:
+                raise FigureDataError(f"{source}, field 'id': derived figure {figure_id!r} needs a row {operand!r}")
         a, b = (known[o] for o in operands)
+        if operation == "rate" and b.value == 0:
+            raise FigureDataError(f"{source}, field 'value': derived rate {figure_id!r} divides by {b.id!r}, which is 0")
         if operation == "difference":
             value = a.value - b.value
             formula = f"{format_plain(a.value)} − {format_plain(b.value)} = {format_plain(value)}"
@@ -208,6 +217,9 @@ def load_figures(path: Path, article_path: Path) -> Figures:
         missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
             raise FigureDataError(f"{path.name}, row 1, field {missing[0]!r}: column is missing")
+        unknown = [c for c in reader.fieldnames or [] if c not in COLUMNS]
+        if unknown:
+            raise FigureDataError(f"{path.name}, row 1, field {unknown[0]!r}: unknown column (a misspelling?)")
         figures, rows = [], {}
         for row_number, row in enumerate(reader, start=2):
             figure = _parse_row(path, row_number, row, article)
@@ -219,4 +231,4 @@ def load_figures(path: Path, article_path: Path) -> Figures:
         raise FigureDataError(f"{path.name}, row 2, field 'id': the file has no figures")
     _check_rates(path, figures, rows)
     reported = tuple(figures)
-    return Figures(reported, derive(reported))
+    return Figures(reported, derive(reported, path.name))

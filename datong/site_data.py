@@ -22,27 +22,33 @@ from datong.script import to_traditional
 
 @dataclass(frozen=True)
 class Article:
-    """The repaired report, one entry per line (line 0 is the subtitle), in each script."""
+    """The report, one entry per line (line 0 is the subtitle), in each script.
+
+    ``zh_hant`` is generated from Simplified, like all Traditional reader text, so quotes
+    highlight the same way in both; ``mirror_hant`` is the repaired Traditional text as the
+    mirror carried it, shown in full on the source chapter.
+    """
 
     zh_hans: tuple[str, ...]
     zh_hant: tuple[str, ...]
     en: tuple[str, ...]
+    mirror_hant: tuple[str, ...]
 
     def lines(self, lang: str) -> tuple[str, ...]:
         return {"zh-Hans": self.zh_hans, "zh-Hant": self.zh_hant, "en": self.en}[lang]
 
-    def line_of(self, quote_zh: str) -> int | None:
-        """Index of the line that holds a (Simplified) quote."""
-        return next((i for i, line in enumerate(self.zh_hans) if quote_zh and quote_zh in line), None)
+    def full_text(self, lang: str) -> tuple[str, ...]:
+        """The text to read or download in full: the repaired mirror text for Traditional."""
+        return self.mirror_hant if lang == "zh-Hant" else self.lines(lang)
 
 
-def read_article(hans: Path, en: Path) -> Article:
-    simplified = tuple(hans.read_text(encoding="utf-8").splitlines())
-    english = tuple(en.read_text(encoding="utf-8").splitlines())
-    if len(english) != len(simplified):
-        raise ValueError(f"{en.name}: {len(english)} lines, but {hans.name} has {len(simplified)}")
-    # Traditional reading text is generated from Simplified, as all zh-Hant text is.
-    return Article(simplified, tuple(to_traditional(line) for line in simplified), english)
+def read_article(hans: Path, en: Path, hant: Path) -> Article:
+    texts = {path: tuple(path.read_text(encoding="utf-8").splitlines()) for path in (hans, en, hant)}
+    for path in (en, hant):
+        if len(texts[path]) != len(texts[hans]):
+            raise ValueError(f"{path.name}: {len(texts[path])} lines, but {hans.name} has {len(texts[hans])}")
+    simplified = texts[hans]
+    return Article(simplified, tuple(to_traditional(line) for line in simplified), texts[en], texts[hant])
 
 
 @st.cache_resource(show_spinner=False)
@@ -51,8 +57,8 @@ def figures(figures_path: Path = paths.FIGURES, article_path: Path = paths.ARTIC
 
 
 @st.cache_resource(show_spinner=False)
-def article(hans: Path = paths.ARTICLE_HANS, en: Path = paths.ARTICLE_EN) -> Article:
-    return read_article(hans, en)
+def article(hans: Path = paths.ARTICLE_HANS, en: Path = paths.ARTICLE_EN, hant: Path = paths.ARTICLE_HANT) -> Article:
+    return read_article(hans, en, hant)
 
 
 @st.cache_resource(show_spinner=False)
@@ -104,6 +110,11 @@ class ReadyChart:
     block: charts.ChartBlock
     spec: Mapping
     csv: bytes
+
+    @property
+    def clickable(self) -> bool:
+        """Has the chart a click selection (a chart with no marks to click has none)?"""
+        return any(param.get("name") == "pick" for param in self.spec.get("params", []))
 
     def fresh_spec(self) -> dict:
         """A copy Streamlit may change (it moves the datasets out of the spec)."""

@@ -70,9 +70,9 @@ def _figure_help(p: Page, figure: Figure) -> str:
     return "  \n".join(escape_markdown(part) for part in parts)
 
 
-def key_numbers(p: Page, figure_ids: tuple[str, ...] | None = None) -> None:
+def key_numbers(p: Page) -> None:
     """The chapter's headline numbers as cards, each with its quote and date on hover/focus."""
-    ids = p.chapter.key_figures if figure_ids is None else figure_ids
+    ids = p.chapter.key_figures
     if not ids:
         return
     with st.container(key=f"key-numbers-{p.chapter.id}"):
@@ -128,8 +128,9 @@ def chart_block(p: Page, ready: site_data.ReadyChart) -> None:
             # theme=None: our registered theme, not Streamlit's. The spec's description is the
             # chart's accessible name (passing alt= too would only override it with the same text).
             event = st.vega_lite_chart(
-                ready.fresh_spec(), width=block.width, theme=None, on_select="rerun", selection_mode="pick", key=f"vl-{block.id}"
-            )
+                ready.fresh_spec(), width=block.width, theme=None, key=f"vl-{block.id}",
+                **({"on_select": "rerun", "selection_mode": "pick"} if ready.clickable else {}),
+            )  # fmt: skip
             st.caption(escape_markdown(block.alt))
             picked = _picked_figure(p, block, event)
             if picked:
@@ -146,8 +147,8 @@ def _picked_figure(p: Page, block, event) -> str | None:
     select_key, last_key = f"pick-{block.id}", f"last-click-{block.id}"
     clicked = None
     rows = (event or {}).get("selection", {}).get("pick") or []
-    if rows and isinstance(rows[0], dict):
-        clicked = rows[0].get("figure_id")
+    if rows and isinstance(rows[-1], dict):
+        clicked = rows[-1].get("figure_id")  # the latest mark (shift-click adds to the list)
     if clicked in block.figure_ids and st.session_state.get(last_key) != clicked:
         st.session_state[select_key] = clicked  # a click moves the picker too
     st.session_state[last_key] = clicked
@@ -208,9 +209,12 @@ def what_if(p: Page) -> None:
     with st.container(key="what-if", border=True):
         st.header(p.t("explore.title"), anchor=False)
         st.markdown(p.t("explore.intro"))
+        lowest, highest = charts.what_if_range(p.figures["park_resumption_rate"].value)
         rate = st.slider(
-            p.t("explore.slider_label"), min_value=80.0, max_value=100.0, value=90.0, step=0.5, format="%.1f%%", key="what-if-rate"
-        )
+            p.t("explore.slider_label"), min_value=lowest, max_value=highest, value=max(lowest, 90.0),
+            step=charts.WHAT_IF_STEP, format="%.1f%%", key="what-if-rate",
+        )  # fmt: skip
+        rate = min(max(float(rate), lowest), highest)  # whatever a client sends
         needed, more = charts.firms_needed(rate, int(total.value), int(resumed.value))
         st.markdown(
             escape_markdown(
@@ -226,7 +230,7 @@ def full_article(p: Page) -> None:
     tabs = st.tabs([p.t("source.tab_zh_hans"), p.t("source.tab_zh_hant"), p.t("source.tab_en"), p.t("source.tab_raw")])
     for tab, lang in zip(tabs, ("zh-Hans", "zh-Hant", "en")):
         with tab, st.container(key=f"article-{lang}"):
-            lines = p.article.lines(lang)
+            lines = p.article.full_text(lang)
             st.markdown(f"**{escape_markdown(lines[0])}**")
             for line in lines[1:]:
                 st.markdown(escape_markdown(line))
@@ -282,7 +286,7 @@ def downloads(p: Page) -> None:
         file_name="datong-figures.json", mime="application/json", key="dl-figures-json",
     )  # fmt: skip
     left.download_button(
-        p.t("ui.download_article"), "\n".join(p.article.lines(p.lang)) + "\n",
+        p.t("ui.download_article"), "\n".join(p.article.full_text(p.lang)) + "\n",
         file_name=f"datong-article.{p.lang}.txt", mime="text/plain", key="dl-article",
     )  # fmt: skip
     right.download_button(

@@ -75,12 +75,18 @@ def test_the_reader_can_switch_language_and_the_choice_sticks_across_chapters():
     assert at.title[0].value == load_strings("zh-Hant")["chapters.firms.title"]
 
 
-def test_the_overview_switch_from_counts_to_shares_reruns_without_error():
+def test_the_overview_switch_from_counts_to_shares_swaps_the_unit_charts_for_the_rates_chart():
+    import json
+
     at = run("overview", lang="en")
-    charts_before = len(at.get("vega_lite_chart"))
+    assert len(at.get("vega_lite_chart")) == 3  # parks, size, what-if
     at.toggle(key="overview-share").set_value(True).run()
     assert not at.exception
-    assert len(at.get("vega_lite_chart")) >= 1 and charts_before >= 1
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 2  # rates, what-if
+    template = load_strings("en")["charts.overview_rates.description"]
+    assert json.loads(charts[0].proto.spec)["description"].startswith(template.split("{")[0])
+    assert "85.8%" in json.loads(charts[0].proto.spec)["description"]
 
 
 def test_the_what_if_slider_reports_how_many_more_firms_a_target_rate_needed():
@@ -102,3 +108,15 @@ def test_charts_keep_their_data_across_reruns_although_their_specs_are_built_onc
         spec = json.loads(chart.proto.spec)
         assert spec["description"]
         assert len(chart.proto.datasets) >= 1
+
+
+@pytest.mark.parametrize("rate", [86.0, 100.0])
+def test_the_what_if_slider_never_claims_fewer_firms_than_reported_at_either_end(rate):
+    at = run("overview", lang="en")
+    slider = at.slider(key="what-if-rate")
+    assert slider.min == 86.0 and slider.max == 100.0  # from the first step above 85.8%
+    slider.set_value(rate).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    more = {86.0: "1 more", 100.0: "15 more"}[rate]  # 86% of 106 → 92 firms; 100% → 106
+    assert more in text and "0 more" not in text

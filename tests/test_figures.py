@@ -183,3 +183,34 @@ def test_a_rate_pointing_at_an_unknown_figure_names_the_field(tmp_path):
     path = _broken(tmp_path, "park_resumption_rate", numerator="nowhere")
     with pytest.raises(FigureDataError, match=r"row 5, field 'numerator': 'nowhere' is not a figure id"):
         load_figures(path, paths.ARTICLE_HANS)
+
+
+def test_a_row_using_a_derived_figures_id_is_refused(tmp_path):
+    rows = _rows()
+    rows.append(dict(rows[1], id="below_scale_firms"))
+    path = _write(tmp_path, rows)
+    with pytest.raises(FigureDataError, match=rf"row {len(rows) + 1}, field 'id': 'below_scale_firms' is a derived figure"):
+        load_figures(path, paths.ARTICLE_HANS)
+
+
+def test_a_misspelt_column_is_refused_rather_than_silently_ignored(tmp_path):
+    columns = tuple("numerater" if c == "numerator" else c for c in COLUMNS)
+    rows = [{("numerater" if k == "numerator" else k): v for k, v in row.items()} for row in _rows()]
+    path = _write(tmp_path, rows, columns)
+    with pytest.raises(FigureDataError, match=r"figures.csv, row 1, field 'numerater': unknown column"):
+        load_figures(path, paths.ARTICLE_HANS)
+
+
+def test_a_missing_figure_that_a_derived_one_needs_is_named(tmp_path):
+    path = _write(tmp_path, [row for row in _rows() if row["id"] != "above_scale_firms" and row["denominator"] != "above_scale_firms"])
+    with pytest.raises(FigureDataError, match=r"figures.csv, field 'id': derived figure 'below_scale_firms' needs a row 'above_scale_firms'"):
+        load_figures(path, paths.ARTICLE_HANS)
+
+
+def test_a_quote_that_runs_across_two_paragraphs_is_refused(tmp_path):
+    lines = ARTICLE.splitlines()
+    spanning = lines[1][-4:] + "\n" + lines[2][:4]
+    assert spanning in ARTICLE
+    path = _broken(tmp_path, "park_firms", quote_zh=spanning, value="106")
+    with pytest.raises(FigureDataError, match=r"row 3, field 'quote_zh': .*within one paragraph"):
+        load_figures(path, paths.ARTICLE_HANS)

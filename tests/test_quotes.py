@@ -32,3 +32,13 @@ def test_highlighting_cuts_the_paragraph_into_plain_and_quoted_pieces_that_rebui
 
 def test_a_quote_not_in_the_paragraph_highlights_nothing():
     assert highlight("甲乙", ["丙"]) == [("甲乙", False)]
+
+
+def test_every_quote_converted_to_traditional_is_still_found_in_its_converted_paragraph():
+    """Highlights for zh-Hant readers depend on OpenCC converting a quote as it converts its line."""
+    from datong.script import to_traditional
+
+    for figure in FIGURES.reported:
+        index = next(i for i, line in enumerate(PARAGRAPHS) if figure.quote_zh in line)
+        pieces = highlight(to_traditional(PARAGRAPHS[index]), [to_traditional(figure.quote_zh)])
+        assert any(is_quote for _, is_quote in pieces), figure.id

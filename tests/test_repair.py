@@ -1,6 +1,7 @@
 """The repair rules, each on small inline cases, and the rebuild of the checked-in articles."""
 
 import hashlib
+import json
 import re
 
 import pytest
@@ -16,7 +17,7 @@ from datong.repair import (
     unresolved_spots,
 )
 
-RAW_SHA256 = "5d7c596d73127b8764d401a517bf8af6e319d21712c60325708bc18844084759"
+META = json.loads(paths.SOURCE_META.read_text(encoding="utf-8"))
 
 
 def garble(text: str) -> str:
@@ -30,8 +31,16 @@ def garble(text: str) -> str:
 
 def test_raw_source_is_the_file_received_byte_for_byte():
     data = paths.RAW_REPORT.read_bytes()
-    assert len(data) == 5412
-    assert hashlib.sha256(data).hexdigest() == RAW_SHA256
+    assert len(data) == META["bytes"] == 5412
+    assert hashlib.sha256(data).hexdigest() == META["sha256"]
+
+
+def test_the_source_sidecar_says_what_the_source_is_and_marks_the_year_as_inferred():
+    for field in ("what", "reporter", "as_of", "year", "year_reason", "sha256", "how_it_reached_us", "damage"):
+        assert META[field], field
+    assert META["file"] == paths.RAW_REPORT.name
+    assert META["year"] == 2020 and META["year_is_inferred"] is True
+    assert len(META["damage"]) == 3
 
 
 # --- pinyin readings ----------------------------------------------------------------------
