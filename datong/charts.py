@@ -31,6 +31,7 @@ from typing import Iterable, Iterator
 import altair as alt
 import pandas as pd
 
+from datong import chapters as chapter_registry
 from datong import theme
 from datong.figures import Figure, Figures, format_plain
 from datong.i18n import Texts
@@ -44,7 +45,7 @@ ROW_FIELDS = (
 )  # fmt: skip
 LINE_HEIGHT = round(theme.LABEL_SIZE * 1.3)
 BAR_OFFSET = alt.YOffset("bar_offset:Q").scale(None)  # px, set by _band_layout
-CHAPTERS_WITH_CHARTS = ("overview", "officials", "departments", "safety", "firms")
+CHAPTERS_WITH_CHARTS = tuple(c.id for c in chapter_registry.CHAPTERS if c.key_figures)  # chapters with figures
 
 
 # ----------------------------------------------------------------------------- data rows
@@ -676,6 +677,8 @@ _REGISTRY = {
 
 def chapter_charts(chapter: str, figures: Figures, texts: Texts, *, share: bool = False) -> list[ChartBlock]:
     """A chapter's charts in reading order (none for chapters without figures)."""
+    if chapter not in chapter_registry.BY_ID:
+        raise KeyError(f"unknown chapter {chapter!r}; known: {', '.join(chapter_registry.BY_ID)}")
     key = "overview_share" if chapter == "overview" and share else chapter
     blocks = []
     for chart_id, function, figure_ids, width in _REGISTRY.get(key, []):

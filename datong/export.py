@@ -17,6 +17,7 @@ import pandas as pd
 import vl_convert as vlc
 
 from datong import theme
+from datong.charts import CHAPTERS_WITH_CHARTS, label_with_tag, wrap
 from datong.figures import Figures
 from datong.i18n import Texts
 
@@ -89,14 +90,13 @@ def chart_svg(chart: alt.TopLevelMixin) -> str:
 
 # ----------------------------------------------------------------------------- one-page summary
 
-POSTER_CHAPTERS = ("overview", "officials", "departments", "safety", "firms")
+POSTER_CHAPTERS = CHAPTERS_WITH_CHARTS  # every chapter that has figures
 # The derived figures worth a line on the poster (the report does not print them).
 POSTER_DERIVED = ("below_scale_resumption_rate",)
 
 
 def poster_items(figures: Figures, texts: Texts) -> list[tuple[str, list[tuple[str, str, bool]]]]:
     """[(chapter heading, [(number, label, derived?)])] in reading order: what both poster forms show."""
-    from datong.charts import label_with_tag  # charts imports the theme; keep import light
 
     sections = []
     for chapter in POSTER_CHAPTERS:
@@ -122,7 +122,6 @@ def poster_text(figures: Figures, texts: Texts) -> str:
 
 def poster_chart(figures: Figures, texts: Texts, width: int = POSTER_WIDTH) -> alt.LayerChart:
     """The summary as one layered chart of text and bar marks on a pixel canvas."""
-    from datong.charts import wrap
 
     number_column = 160
     rows_text: list[dict] = []

@@ -17,6 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Iterator, Mapping
 
+from datong import chapters as chapter_registry
+
 COLUMNS = (
     "id", "value", "qualifier", "unit", "as_of", "chapter", "quote_zh",
     "label_zh", "label_en", "numerator", "denominator", "note",
@@ -24,7 +26,7 @@ COLUMNS = (
 REQUIRED = ("id", "value", "qualifier", "unit", "chapter", "quote_zh", "label_zh", "label_en")
 QUALIFIERS = ("exact", "at_least")
 UNITS = ("parks", "firms", "percent", "officials", "problems", "jobs", "rounds", "product_lines", "yuan_10k", "sets", "people")
-CHAPTERS = ("overview", "officials", "guidance", "departments", "safety", "firms", "source")
+CHAPTERS = tuple(chapter.id for chapter in chapter_registry.CHAPTERS)
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _AS_OF = re.compile(r"\d{4}-\d{2}-\d{2}|\d{4}-Q[1-4]")
 # Small numbers the report writes in characters (两个工业园区).

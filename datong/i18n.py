@@ -22,7 +22,6 @@ from datong.script import to_traditional
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
 DEFAULT_LANGUAGE = "zh-Hans"
-HTML_LANG = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "en": "en"}
 # Languages written by hand, each in ``<lang>.toml`` plus any ``<part>.<lang>.toml``;
 # the others are generated from a written one.
 WRITTEN = ("zh-Hans", "en")
@@ -143,7 +142,7 @@ class Texts:
     def quantity(self, figure: Figure) -> str:
         """Number, qualifier and unit in running text: 20余家 / more than 20 firms."""
         key = f"format.{figure.unit}" + ("_at_least" if figure.is_lower_bound else "")
-        return self.strings[key].format(n=self.number(figure), n_yuan=yuan_in_words(figure.value * 10_000))
+        return self.strings[key].format(n=self.number(figure), n_million=format_plain(figure.value / 100))
 
     def label(self, figure: Figure) -> str:
         """What the figure counts, in this language."""
@@ -171,14 +170,7 @@ class Texts:
         return to_traditional(figure.quote_zh) if self.lang == "zh-Hant" else figure.quote_zh
 
 
-def yuan_in_words(amount: float) -> str:
-    """30000000 → '30 million' (English only; Chinese text prints 万元 as the report does)."""
-    if amount >= 1_000_000:
-        return f"{format_plain(amount / 1_000_000)} million"
-    return f"{int(amount):,}"
-
-
 @lru_cache(maxsize=None)
-def texts_for(lang: str, figures: Figures) -> Texts:
-    """Cached per language and figures table (both immutable)."""
-    return Texts(lang, load_strings(lang), figures)
+def texts_for(lang: str, figures: Figures, text_dir: Path = paths.TEXT) -> Texts:
+    """Cached per language, figures table and text folder (all immutable)."""
+    return Texts(lang, load_strings(lang, text_dir), figures)

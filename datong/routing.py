@@ -19,7 +19,7 @@ import threading
 import streamlit as st
 
 from datong import chapters, site_data
-from datong.i18n import HTML_LANG, LANGUAGES, resolve_language
+from datong.i18n import LANGUAGES, resolve_language
 
 # Endonyms: the same in every language and never converted by OpenCC.
 LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
@@ -31,8 +31,7 @@ _local = threading.local()  # each session's script run has its own thread
 
 def current_language() -> str:
     """The language this run shows (set by :func:`route`)."""
-    lang = st.session_state.get(_SESSION_LANG)
-    return lang if lang in LANGUAGES else resolve_language(None, st.context.locale)
+    return st.session_state[_SESSION_LANG]
 
 
 def _resolve() -> str:
@@ -67,7 +66,7 @@ def _language_switcher(lang: str) -> None:
         )  # fmt: skip
         # Streamlit hard-codes <html lang="en">; screen readers need the real one (WCAG 3.1.1).
         # The value is one of three fixed codes, never the reader's input.
-        st.html(f"<script>document.documentElement.lang = {HTML_LANG[lang]!r};</script>", unsafe_allow_javascript=True)
+        st.html(f"<script>document.documentElement.lang = {lang!r};</script>", unsafe_allow_javascript=True)
         st.caption(texts("site.source_line"))
 
 

@@ -16,7 +16,7 @@ import streamlit as st
 
 from datong import charts, paths
 from datong.figures import Figures, load_figures
-from datong.i18n import LANGUAGES, Texts, load_strings, missing_keys
+from datong.i18n import LANGUAGES, Texts, missing_keys, texts_for
 from datong.script import to_traditional
 
 
@@ -68,7 +68,7 @@ def texts(lang: str, text_dir: Path = paths.TEXT) -> Texts:
     if gaps:
         lang_, keys = next(iter(gaps.items()))
         raise ValueError(f"{lang_}: missing text keys {', '.join(keys[:5])}")
-    return Texts(lang, load_strings(lang, text_dir), figures())
+    return texts_for(lang, figures(), text_dir)
 
 
 def warm() -> None:
@@ -134,6 +134,22 @@ def _ready(block: charts.ChartBlock) -> ReadyChart:
 @st.cache_resource(show_spinner=False)
 def chart_blocks(chapter: str, lang: str, share: bool = False) -> tuple[ReadyChart, ...]:
     return tuple(_ready(block) for block in charts.chapter_charts(chapter, figures(), texts(lang), share=share))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def chart_file(chapter: str, lang: str, share: bool, chart_id: str, kind: str) -> bytes | str:
+    """A chart as PNG or SVG, drawn once per chart and language (vl-convert is slow), only when asked for."""
+    from datong import export
+
+    chart = next(r.block.chart for r in chart_blocks(chapter, lang, share) if r.block.id == chart_id)
+    return export.chart_png(chart) if kind == "png" else export.chart_svg(chart)
+
+
+@st.cache_resource(show_spinner=False)
+def poster_png(lang: str) -> bytes:
+    from datong import export
+
+    return export.poster_png(figures(), texts(lang))
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

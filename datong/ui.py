@@ -115,10 +115,10 @@ def sources(p: Page, figure_ids, place: str) -> None:
 def charts_of(p: Page, *, share: bool = False) -> None:
     """Every chart of the chapter, each in its block."""
     for ready in site_data.chart_blocks(p.chapter.id, p.lang, share):
-        chart_block(p, ready)
+        chart_block(p, ready, share)
 
 
-def chart_block(p: Page, ready: site_data.ReadyChart) -> None:
+def chart_block(p: Page, ready: site_data.ReadyChart, share: bool = False) -> None:
     """One chart with its table, its source sentences and downloads, in tabs (as Our World in Data does)."""
     block = ready.block
     with st.container(key=f"chart-{block.id}"):
@@ -137,7 +137,7 @@ def chart_block(p: Page, ready: site_data.ReadyChart) -> None:
                 sources(p, (picked,), f"picked-{block.id}")
         with table_tab:
             st.dataframe(block.table, hide_index=True, width="stretch")
-            _downloads(p, ready)
+            _downloads(p, ready, share)
         with source_tab:
             sources(p, block.figure_ids, f"source-{block.id}")
 
@@ -161,19 +161,20 @@ def _picked_figure(p: Page, block, event) -> str | None:
     )
 
 
-def _downloads(p: Page, ready: site_data.ReadyChart) -> None:
+def _downloads(p: Page, ready: site_data.ReadyChart, share: bool) -> None:
     block = ready.block
+    where = (p.chapter.id, p.lang, share, block.id)
     columns = st.columns(3)
     columns[0].download_button(
         p.t("ui.download_csv"), ready.csv,
         file_name=f"datong-{block.id}-{p.lang}.csv", mime="text/csv", key=f"csv-{block.id}",
     )  # fmt: skip
     columns[1].download_button(
-        p.t("ui.download_png"), lambda: export.chart_png(block.chart),
+        p.t("ui.download_png"), lambda: site_data.chart_file(*where, "png"),
         file_name=f"datong-{block.id}-{p.lang}.png", mime="image/png", key=f"png-{block.id}",
     )  # fmt: skip
     columns[2].download_button(
-        p.t("ui.download_svg"), lambda: export.chart_svg(block.chart),
+        p.t("ui.download_svg"), lambda: site_data.chart_file(*where, "svg"),
         file_name=f"datong-{block.id}-{p.lang}.svg", mime="image/svg+xml", key=f"svg-{block.id}",
     )  # fmt: skip
 
@@ -221,7 +222,9 @@ def what_if(p: Page) -> None:
                 p.t("explore.result", rate=f"{rate:g}", total=p.texts.number(total), needed=needed, more=more, resumed=p.texts.number(resumed))
             )
         )
-        st.vega_lite_chart(site_data.what_if_chart(p.lang, rate).fresh_spec(), width="content", theme=None, key="what-if-chart")
+        ready = site_data.what_if_chart(p.lang, rate)
+        st.vega_lite_chart(ready.fresh_spec(), width="content", theme=None, key="what-if-chart")
+        st.caption(escape_markdown(ready.block.alt))  # its text alternative; the sentence above holds the numbers
 
 
 def full_article(p: Page) -> None:
@@ -290,7 +293,7 @@ def downloads(p: Page) -> None:
         file_name=f"datong-article.{p.lang}.txt", mime="text/plain", key="dl-article",
     )  # fmt: skip
     right.download_button(
-        p.t("source.download_poster"), lambda: export.poster_png(p.figures, p.texts),
+        p.t("source.download_poster"), lambda: site_data.poster_png(p.lang),
         file_name=f"datong-poster.{p.lang}.png", mime="image/png", key="dl-poster",
     )  # fmt: skip
     right.download_button(

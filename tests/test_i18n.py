@@ -43,7 +43,7 @@ def _rendered(lang):
     t = texts(lang)
     for key, template in load_strings(lang).items():
         names = placeholders(template)
-        blanks = {n: "" for n in names if n not in FIGURES.by_id and n not in ("n", "n_yuan")}
+        blanks = {n: "" for n in names if n not in FIGURES.by_id and n not in ("n", "n_million")}
         if key.startswith(("format.", "units.")):
             continue  # templates and unit names (10,000 yuan), not statements of fact
         yield key, t(key, **blanks)
@@ -62,7 +62,7 @@ def test_every_number_in_the_text_is_a_figure_as_that_language_writes_it(lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_placeholder_names_a_figure_or_a_known_field(lang):
-    known = set(FIGURES.by_id) | {"n", "n_yuan", "date", "title", "rate", "total", "needed", "more", "resumed"}
+    known = set(FIGURES.by_id) | {"n", "n_million", "date", "title", "rate", "total", "needed", "more", "resumed"}
     for key, template in load_strings(lang).items():
         unknown = set(placeholders(template)) - known
         assert not unknown, f"{lang} {key}: {unknown}"
