@@ -14,50 +14,10 @@ import pytest
 from datong import charts, paths, theme
 from datong.charts import CHAPTERS_WITH_CHARTS, chapter_charts, firms_needed, spec_nodes, whatif_chart
 from datong.figures import CHAPTERS, load_figures
-from datong.i18n import LANGUAGES, Texts, _flatten, load_strings, texts_for
-from datong.script import to_traditional
+from datong.i18n import LANGUAGES, Texts, _flatten, texts_for
 
 FIGURES = load_figures(paths.FIGURES, paths.ARTICLE_HANS)
 CJK = re.compile(r"[\u4e00-\u9fff]")
-
-# The general reader text (data/text/<lang>.toml) belongs to another module; until it exists these
-# stand-ins hold the few keys the charts use, so the chart tests run either way.
-GENERAL_STAND_IN = {
-    "zh-Hans": {
-        "ui.qualifier_exact": "确数", "ui.qualifier_at_least": "下限（多于）", "ui.as_of": "截至{date}",
-        "ui.as_of_not_stated": "报道未写明日期", "ui.date_2020_04_27": "2020年4月27日（年份为推断）",
-        "ui.date_2020_q1": "2020年一季度（年份为推断）", "ui.derived": "推算",
-        "units.parks": "个", "units.firms": "家", "units.percent": "%", "units.officials": "名", "units.problems": "个",
-        "units.jobs": "个岗位", "units.rounds": "次", "units.product_lines": "个系列", "units.yuan_10k": "万元",
-        "units.sets": "套", "units.people": "人",
-        "format.parks": "{n}个", "format.firms": "{n}家", "format.firms_at_least": "{n}余家", "format.percent": "{n}%",
-        "format.officials": "{n}名", "format.problems": "{n}个", "format.jobs": "{n}个", "format.rounds": "{n}次",
-        "format.product_lines": "{n}个", "format.yuan_10k_at_least": "{n}多万元", "format.sets": "{n}套",
-        "format.people_at_least": "{n}余人",
-        "derived.below_scale_firms.label": "规下企业", "derived.below_scale_resumed.label": "规下企业已复工",
-        "derived.below_scale_resumption_rate.label": "规下企业复工率", "derived.park_firms_not_resumed.label": "园区未复工企业",
-        "derived.above_scale_not_resumed.label": "规上工业企业未复工", "derived.below_scale_not_resumed.label": "规下企业未复工",
-    },
-    "en": {
-        "ui.qualifier_exact": "exact", "ui.qualifier_at_least": "lower bound (more than)", "ui.as_of": "as of {date}",
-        "ui.as_of_not_stated": "date not stated", "ui.date_2020_04_27": "27 April 2020 (year inferred)",
-        "ui.date_2020_q1": "first quarter of 2020 (year inferred)", "ui.derived": "derived",
-        "units.parks": "parks", "units.firms": "firms", "units.percent": "%", "units.officials": "officials",
-        "units.problems": "problems", "units.jobs": "jobs", "units.rounds": "rounds", "units.product_lines": "product lines",
-        "units.yuan_10k": "¥10,000", "units.sets": "sets", "units.people": "people",
-        "format.parks": "{n} industrial parks", "format.firms": "{n} firms", "format.firms_at_least": "more than {n} firms",
-        "format.percent": "{n}%", "format.officials": "{n} officials", "format.problems": "{n} problems",
-        "format.jobs": "{n} job openings", "format.rounds": "{n} inspection rounds", "format.product_lines": "{n} product lines",
-        "format.yuan_10k_at_least": "more than ¥{n_yuan}", "format.sets": "{n} sets",
-        "format.people_at_least": "more than {n} people",
-        "derived.below_scale_firms.label": "firms below the designated size",
-        "derived.below_scale_resumed.label": "firms below the designated size back at work",
-        "derived.below_scale_resumption_rate.label": "resumption rate of firms below the designated size",
-        "derived.park_firms_not_resumed.label": "park firms not back at work",
-        "derived.above_scale_not_resumed.label": "firms above the designated size not back at work",
-        "derived.below_scale_not_resumed.label": "firms below the designated size not back at work",
-    },
-}  # fmt: skip
 
 
 def own_strings(lang: str) -> dict[str, str]:
@@ -66,14 +26,7 @@ def own_strings(lang: str) -> dict[str, str]:
 
 
 def make_texts(lang: str) -> Texts:
-    """The real texts once every language file exists; until then our chart text plus stand-ins."""
-    if all((paths.TEXT / f"{written}.toml").exists() for written in ("zh-Hans", "en")):
-        return texts_for(lang, FIGURES)
-    base = "en" if lang == "en" else "zh-Hans"
-    strings = GENERAL_STAND_IN[base] | own_strings(base)
-    if lang == "zh-Hant":
-        strings = {key: to_traditional(value) for key, value in strings.items()}
-    return Texts(lang, strings, FIGURES)
+    return texts_for(lang, FIGURES)
 
 
 def build(chapter: str, lang: str, share: bool = False) -> list[charts.ChartBlock]:
@@ -338,7 +291,9 @@ def test_the_what_if_chart_marks_the_extra_firms_as_hypothetical(lang, rate, mor
     extra = [r for r in hypothetical if r["value"] == more and r["figure_id"] == ""]
     reported = [r for r in rows if r.get("figure_id") == "park_firms_resumed" and "fade" in r]
     assert len(reported) == 91 + 1
-    assert len([r for r in rows if "fade" in r]) == 106 + (3 if more else 2)
+    rest = 106 - 91 - more
+    keys = 1 + bool(more) + bool(rest)  # one sample square beside each group drawn: reported, extra, not back
+    assert len([r for r in rows if "fade" in r]) == 106 + keys
     assert all(r["figure_id"] == "" for r in hypothetical), "hypothetical firms are never passed off as a figure"
     assert (len(extra) >= more) and spec["description"] and str(more) in spec["description"]
 
@@ -375,12 +330,3 @@ def test_every_chart_text_key_the_code_uses_exists():
              for key in ("key_resumed", "key_not_resumed", "key_rate")}
     used |= {f"charts.{chart_id}.{field}" for chart_id in re.findall(r'\("([a-z_]+)", [a-z_]+_chart,', source) for field in ("title", "description")}
     assert used and used <= set(own_strings("en"))
-
-
-def test_general_text_files_when_present_hold_the_keys_the_charts_need():
-    if not (paths.TEXT / "en.toml").exists():
-        pytest.skip("data/text/en.toml is not written yet")
-    needed = set(GENERAL_STAND_IN["en"])
-    for lang in ("zh-Hans", "en"):
-        missing = needed - set(load_strings(lang))
-        assert not missing, (lang, sorted(missing))

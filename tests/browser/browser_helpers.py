@@ -239,16 +239,12 @@ def horizontal_overflow(page) -> dict[str, int]:
 # --------------------------------------------------------------------------- expected text
 
 
-def strings(lang: str):
-    return load_strings(lang)
-
-
 def expected_title(chapter_id: str, lang: str) -> str:
-    return strings(lang)[f"chapters.{chapter_id}.title"]
+    return load_strings(lang)[f"chapters.{chapter_id}.title"]
 
 
 def expected_nav(lang: str) -> list[str]:
-    return [strings(lang)[f"chapters.{chapter.id}.nav"] for chapter in CHAPTERS]
+    return [load_strings(lang)[f"chapters.{chapter.id}.nav"] for chapter in CHAPTERS]
 
 
 def figures_csv() -> dict[str, dict[str, str]]:
@@ -261,5 +257,5 @@ __all__ = [
     "CHAPTERS", "CHART", "CHART_MARKS", "CHROMIUM", "CHROMIUM_ARGS", "LANGUAGES", "MAIN", "ROOT", "SCREENSHOTS",
     "ServerURL", "error_box_count", "expected_nav", "expected_title", "figures_csv", "foreign_requests",
     "heading_text", "horizontal_overflow", "html_lang", "nav_labels", "new_page", "open_ready", "query_lang",
-    "screenshot", "streamlit_server", "strings", "tracebacks", "url_path", "wait_for_chart_marks", "wait_ready",
+    "screenshot", "streamlit_server", "tracebacks", "url_path", "wait_for_chart_marks", "wait_ready",
 ]  # fmt: skip

@@ -9,9 +9,9 @@ generous timeout. Fixtures:
 * ``fresh_server`` — ``with fresh_server() as base:`` starts one more server for this test only
   (its output is attached on failure too); :func:`streamlit_server` is the plain context manager.
 * ``browser`` — one Debian Chromium for the session (never ``playwright install``).
-* ``page`` — a new context (locale zh-CN, 1280×900) recording every request URL in
-  ``page.requests_seen`` and every JavaScript dialog in ``page.dialogs_seen``.
-* :func:`wait_ready` — stApp, a heading, script state notRunning, and no more elements arriving.
+
+Tests open their own pages with :func:`browser_helpers.new_page` and read them with the other
+helpers in ``browser_helpers``.
 """
 
 from __future__ import annotations
@@ -21,15 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import (  # noqa: F401  (re-exported for tests and readers)
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    SCREENSHOTS,
-    new_page,
-    screenshot,
-    streamlit_server,
-    wait_ready,
-)
+from browser_helpers import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 HERE = Path(__file__).resolve().parent
 TEST_TIMEOUT = 120  # seconds per test: generous, a 2-core machine starts servers slowly
@@ -39,7 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "browser: drives a real Chromium against a freshly started streamlit server")
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test in this folder ``browser`` and give it a timeout unless it sets its own."""
     for item in items:
         if HERE in Path(str(item.path)).resolve().parents:
@@ -69,7 +61,7 @@ def fresh_server(request):
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
+def pytest_runtest_makereport(item):
     """On a failing test, attach the output of every server it used."""
     report = (yield).get_result()
     if not report.failed:
@@ -89,11 +81,3 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    """A new context per test (locale zh-CN); see :func:`browser_helpers.new_page`."""
-    pg = new_page(browser)
-    yield pg
-    pg.context.close()

@@ -16,9 +16,9 @@ from browser_helpers import (
     figures_csv,
     new_page,
     open_ready,
-    strings,
     wait_for_chart_marks,
 )
+from datong.i18n import load_strings
 from datong.script import to_traditional
 
 PICKED = '[class*="st-key-quote-picked-"]'
@@ -93,7 +93,7 @@ def test_clicking_a_mark_in_the_first_chart_shows_the_quote_of_that_figure(opene
     assert page.locator(PICKED).count() == 1
     assert _quote(figures_csv()[figure_id], lang) in quote.inner_text()
     # the click also moved the keyboard-usable picker under the chart
-    picker = page.get_by_label(strings(lang)["ui.show_source_of"]).first
+    picker = page.get_by_label(load_strings(lang)["ui.show_source_of"]).first
     assert picker.input_value() == _label(figures_csv()[figure_id], lang)
     assert error_box_count(page) == 0
 
@@ -102,7 +102,7 @@ def test_clicking_a_mark_in_the_first_chart_shows_the_quote_of_that_figure(opene
 def test_choosing_a_figure_with_the_keyboard_shows_its_quote(opened, lang, option):
     page = opened("departments", lang)
     assert page.locator(PICKED).count() == 0
-    texts = strings(lang)
+    texts = load_strings(lang)
 
     picker = page.get_by_label(texts["ui.show_source_of"]).first
     assert picker.input_value() == texts["ui.pick_a_figure"]

@@ -19,10 +19,10 @@ from browser_helpers import (
     new_page,
     open_ready,
     query_lang,
-    strings,
     tracebacks,
     url_path,
 )
+from datong.i18n import load_strings
 
 FIRST_REQUESTS = [
     # (path and query, browser locale, chapter expected, language expected)
@@ -42,7 +42,7 @@ def test_a_deep_link_as_the_first_request_shows_that_chapter_in_the_right_langua
         page = new_page(browser, locale=locale)
         try:
             open_ready(page, base + link)
-            nav = strings(lang)[f"chapters.{chapter}.nav"]
+            nav = load_strings(lang)[f"chapters.{chapter}.nav"]
 
             assert heading_text(page) == expected_title(chapter, lang)
             assert nav_labels(page) == expected_nav(lang)
