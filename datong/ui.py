@@ -123,23 +123,36 @@ def chart_block(p: Page, ready: site_data.ReadyChart, share: bool = False) -> No
     block = ready.block
     with st.container(key=f"chart-{block.id}"):
         st.header(block.title, anchor=False)
-        chart_tab, table_tab, source_tab = st.tabs([p.t("ui.chart_tab"), p.t("ui.table_tab"), p.t("ui.source_tab")])
-        with chart_tab:
-            # theme=None: our registered theme, not Streamlit's. The spec's description is the
-            # chart's accessible name (passing alt= too would only override it with the same text).
-            event = st.vega_lite_chart(
-                ready.fresh_spec(), width=block.width, theme=None, key=f"vl-{block.id}",
-                **({"on_select": "rerun", "selection_mode": "pick"} if ready.clickable else {}),
-            )  # fmt: skip
-            st.caption(escape_markdown(block.alt))
-            picked = _picked_figure(p, block, event)
-            if picked:
-                sources(p, (picked,), f"picked-{block.id}")
-        with table_tab:
-            st.dataframe(block.table, hide_index=True, width="stretch")
-            _downloads(p, ready, share)
-        with source_tab:
-            sources(p, block.figure_ids, f"source-{block.id}")
+        # Lazy tabs: only the open one runs, so a reader who never opens Table or Source does
+        # not pay for them on every rerun.
+        chart_tab, table_tab, source_tab = st.tabs(
+            [p.t("ui.chart_tab"), p.t("ui.table_tab"), p.t("ui.source_tab")], key=f"tabs-{block.id}-{p.lang}", on_change="rerun"
+        )
+        if chart_tab.open:
+            with chart_tab:
+                _chart_tab(p, ready)
+        if table_tab.open:
+            with table_tab:
+                st.dataframe(block.table, hide_index=True, width="stretch")
+                _downloads(p, ready, share)
+        if source_tab.open:
+            with source_tab:
+                sources(p, block.figure_ids, f"source-{block.id}")
+
+
+def _chart_tab(p: Page, ready: site_data.ReadyChart) -> None:
+    """The chart, its text alternative, and the source of a clicked or chosen figure."""
+    block = ready.block
+    # theme=None: our registered theme, not Streamlit's. The spec's description is the
+    # chart's accessible name (passing alt= too would only override it with the same text).
+    event = st.vega_lite_chart(
+        ready.fresh_spec(), width=block.width, theme=None, key=f"vl-{block.id}",
+        **({"on_select": "rerun", "selection_mode": "pick"} if ready.clickable else {}),
+    )  # fmt: skip
+    st.caption(escape_markdown(block.alt))
+    picked = _picked_figure(p, block, event)
+    if picked:
+        sources(p, (picked,), f"picked-{block.id}")
 
 
 def _picked_figure(p: Page, block, event) -> str | None:

@@ -126,3 +126,18 @@ def test_choosing_a_figure_with_the_keyboard_shows_its_quote(opened, lang, optio
     assert _quote(figures_csv()[figure_id], lang) in quote.inner_text()
     assert picker.input_value() == wanted
     assert error_box_count(page) == 0
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_opening_the_source_tab_shows_every_quote_of_the_chart(opened, lang):
+    """Tabs run lazily: the Source tab's paragraphs appear once the reader opens it."""
+    page = opened("safety", lang)
+    block = page.locator('[class*="st-key-chart-safety"]')
+    sources = block.locator('[class*="st-key-quote-source-safety-"]')
+    assert sources.count() == 0
+    block.get_by_role("tab", name=load_strings(lang)["ui.source_tab"]).click()
+    sources.first.wait_for(timeout=15_000)
+    text = " ".join(sources.all_inner_texts())
+    for figure_id in ("inspection_rounds", "firms_inspected", "problems_found_fixed"):
+        assert _quote(figures_csv()[figure_id], lang) in text
+    assert error_box_count(page) == 0
