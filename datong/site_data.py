@@ -136,6 +136,28 @@ def chart_blocks(chapter: str, lang: str, share: bool = False) -> tuple[ReadyCha
     return tuple(_ready(block) for block in charts.chapter_charts(chapter, figures(), texts(lang), share=share))
 
 
+@dataclass(frozen=True)
+class SourceFiles:
+    """The source chapter's tables and downloads in one language, built once (nobody mutates them)."""
+
+    reported: object  # DataFrame: every reported figure with its quote
+    derived: object  # DataFrame: every derived figure with its arithmetic
+    csv: bytes
+    json: str
+    poster_text: str
+
+
+@st.cache_resource(show_spinner=False)
+def source_files(lang: str) -> SourceFiles:
+    from datong import export, tables
+
+    figs, t = figures(), texts(lang)
+    return SourceFiles(
+        tables.figures_table(figs, t), tables.figures_table(figs, t, derived=True),
+        tables.figures_csv(figs, t), tables.figures_json(figs, t), export.poster_text(figs, t),
+    )  # fmt: skip
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def chart_file(chapter: str, lang: str, share: bool, chart_id: str, kind: str) -> bytes | str:
     """A chart as PNG or SVG, drawn once per chart and language (vl-convert is slow), only when asked for."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from datong import chapters, charts, export, quotes, site_data, tables
+from datong import chapters, charts, quotes, site_data, tables
 from datong.chapters import Chapter
 from datong.figures import Figure, Figures
 from datong.i18n import Texts
@@ -243,16 +243,19 @@ def what_if(p: Page) -> None:
 def full_article(p: Page) -> None:
     """The repaired report in each script and our English translation, beside the raw text as received."""
     st.header(p.t("source.article_heading"), anchor=False)
-    tabs = st.tabs([p.t("source.tab_zh_hans"), p.t("source.tab_zh_hant"), p.t("source.tab_en"), p.t("source.tab_raw")])
-    for tab, lang in zip(tabs, ("zh-Hans", "zh-Hant", "en")):
-        with tab, st.container(key=f"article-{lang}"):
-            lines = p.article.full_text(lang)
-            st.markdown(f"**{escape_markdown(lines[0])}**")
-            for line in lines[1:]:
-                st.markdown(escape_markdown(line))
-    with tabs[3]:
-        st.caption(p.t("source.raw_caption"))
-        st.code(site_data.raw_report(), language=None, wrap_lines=True)
+    labels = {lang: p.t(f"source.tab_{lang.replace('-', '_').lower()}") for lang in ("zh-Hans", "zh-Hant", "en")}
+    raw_label = p.t("source.tab_raw")
+    # Lazy tabs, opening on the reader's own language: only the open text is sent.
+    tabs = st.tabs([*labels.values(), raw_label], default=labels[p.lang], key=f"article-tabs-{p.lang}", on_change="rerun")
+    for tab, lang in zip(tabs, labels):
+        if tab.open:
+            with tab, st.container(key=f"article-{lang}"):
+                title, *paragraphs = p.article.full_text(lang)
+                st.markdown("\n\n".join([f"**{escape_markdown(title)}**", *map(escape_markdown, paragraphs)]))
+    if tabs[3].open:
+        with tabs[3]:
+            st.caption(p.t("source.raw_caption"))
+            st.code(site_data.raw_report(), language=None, wrap_lines=True)
 
 
 def repairs(p: Page) -> None:
@@ -276,11 +279,12 @@ def repairs(p: Page) -> None:
 def all_figures(p: Page) -> None:
     """Every reported figure with its quote, then every derived figure with its arithmetic."""
     st.header(p.t("source.figures_heading"), anchor=False)
-    table = tables.figures_table(p.figures, p.texts)
+    files = site_data.source_files(p.lang)
+    table = files.reported
     st.dataframe(table, hide_index=True, width="stretch", height=_all_rows(table), key="all-figures")
     st.header(p.t("source.derived_heading"), anchor=False)
     st.markdown(p.t("ui.derived_note"))
-    table = tables.figures_table(p.figures, p.texts, derived=True)
+    table = files.derived
     st.dataframe(table, hide_index=True, width="stretch", height=_all_rows(table), key="derived-figures")
 
 
@@ -292,13 +296,14 @@ def _all_rows(table) -> int:
 def downloads(p: Page) -> None:
     """Figures (CSV, JSON), the article, and the one-page summary poster with its text version."""
     st.header(p.t("source.downloads_heading"), anchor=False)
+    files = site_data.source_files(p.lang)
     left, right = st.columns(2)
     left.download_button(
-        p.t("ui.download_csv"), tables.figures_csv(p.figures, p.texts),
+        p.t("ui.download_csv"), files.csv,
         file_name="datong-figures.csv", mime="text/csv", key="dl-figures-csv",
     )  # fmt: skip
     left.download_button(
-        p.t("ui.download_json"), tables.figures_json(p.figures, p.texts),
+        p.t("ui.download_json"), files.json,
         file_name="datong-figures.json", mime="application/json", key="dl-figures-json",
     )  # fmt: skip
     left.download_button(
@@ -310,6 +315,6 @@ def downloads(p: Page) -> None:
         file_name=f"datong-poster.{p.lang}.png", mime="image/png", key="dl-poster",
     )  # fmt: skip
     right.download_button(
-        p.t("source.download_poster_text"), export.poster_text(p.figures, p.texts),
+        p.t("source.download_poster_text"), files.poster_text,
         file_name=f"datong-poster.{p.lang}.txt", mime="text/plain", key="dl-poster-text",
     )  # fmt: skip
