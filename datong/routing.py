@@ -26,6 +26,7 @@ LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "E
 DEFAULT_PAGE_PATH = "index"
 _SESSION_LANG = "reader_lang"
 _PICKER = "lang_picker"
+_PAGES = "navigation_pages"
 _local = threading.local()  # each session's script run has its own thread
 
 
@@ -71,6 +72,18 @@ def _language_switcher(lang: str) -> None:
 
 
 def _pages(lang: str) -> dict[str, list]:
+    """The navigation's pages in one language, built once per session.
+
+    Per session, not per process: ``st.navigation`` flags the chosen page as callable and
+    ``run()`` clears the flag, so page objects shared between concurrent sessions would race.
+    """
+    built = st.session_state.setdefault(_PAGES, {})
+    if lang not in built:
+        built[lang] = _build_pages(lang)
+    return built[lang]
+
+
+def _build_pages(lang: str) -> dict[str, list]:
     texts = site_data.texts(lang)
     sections: dict[str, list] = {}
     for chapter in chapters.CHAPTERS:
