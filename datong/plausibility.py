@@ -9,6 +9,7 @@ line by how many quotation marks are left unpaired.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from functools import lru_cache
 
@@ -43,8 +44,13 @@ def _gb2312_level(char: str) -> int:
     return 0
 
 
+# Chinese characters: CJK unified ideographs, extension A, compatibility ideographs.
+HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+_HAN = re.compile(HAN)
+
+
 def _is_han(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"
+    return bool(_HAN.fullmatch(char))
 
 
 @lru_cache(maxsize=8192)

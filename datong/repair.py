@@ -26,11 +26,10 @@ from pathlib import Path
 
 from pypinyin import Style, pinyin
 
-from datong.plausibility import REPLACEMENT, text_score, unpaired_quotes
+from datong.plausibility import HAN, REPLACEMENT, text_score, unpaired_quotes
 
 TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 SYLLABLE = rf"[a-z{TONE_MARKED}]{{1,6}}"
-HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 
 # A width-folded ！ or ？ (or the lost-byte marks and commas stacked before it) opens a run.
 _BANG_OPENER = re.compile(rf"(?P<noise>[,{REPLACEMENT}]*)(?P<mark>[!?])")
