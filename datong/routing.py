@@ -38,12 +38,10 @@ def current_language() -> str:
 def _resolve() -> str:
     requested = st.query_params.get("lang")
     remembered = st.session_state.get(_SESSION_LANG)
-    if isinstance(requested, str) and requested in LANGUAGES:
-        lang = requested
-    elif remembered in LANGUAGES:
-        lang = remembered
+    if requested not in LANGUAGES and remembered in LANGUAGES:
+        lang = remembered  # this session's earlier choice beats the browser's language
     else:
-        lang = resolve_language(None, st.context.locale)
+        lang = resolve_language(requested, st.context.locale)
     st.session_state[_SESSION_LANG] = lang
     if st.query_params.get_all("lang") != [lang]:
         st.query_params["lang"] = lang  # into the URL; quietly replaces ?lang=xx and repeated values
