@@ -15,6 +15,7 @@ default, so the manual pattern is used.)
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 
 import streamlit as st
 
@@ -27,6 +28,7 @@ DEFAULT_PAGE_PATH = "index"
 _SESSION_LANG = "reader_lang"
 _PICKER = "lang_picker"
 _PAGES = "navigation_pages"
+_DOCUMENT_LANG = "document_lang"
 _local = threading.local()  # each session's script run has its own thread
 
 
@@ -55,6 +57,19 @@ def _on_pick() -> None:
         st.query_params["lang"] = chosen
 
 
+def _set_document_language(lang: str) -> None:
+    """Streamlit hard-codes <html lang="en">; screen readers need the real one (WCAG 3.1.1).
+
+    Sent once per session and language: the attribute stays on the document when the script
+    element goes away on the next rerun, and a reload starts a new session. The value is one
+    of three fixed codes, never the reader's input.
+    """
+    if st.session_state.get(_DOCUMENT_LANG) == lang:
+        return
+    st.session_state[_DOCUMENT_LANG] = lang
+    st.html(f"<script>document.documentElement.lang = {lang!r};</script>", unsafe_allow_javascript=True)
+
+
 def _language_switcher(lang: str) -> None:
     texts = site_data.texts(lang)
     st.session_state[_PICKER] = lang  # allowed: set before the widget exists in this run
@@ -63,13 +78,17 @@ def _language_switcher(lang: str) -> None:
             texts("site.language_label"), LANGUAGES, key=_PICKER, required=True,
             format_func=LANGUAGE_NAMES.__getitem__, on_change=_on_pick,
         )  # fmt: skip
-        # Streamlit hard-codes <html lang="en">; screen readers need the real one (WCAG 3.1.1).
-        # The value is one of three fixed codes, never the reader's input.
-        st.html(f"<script>document.documentElement.lang = {lang!r};</script>", unsafe_allow_javascript=True)
+        _set_document_language(lang)
         st.caption(texts("site.source_line"))
 
 
-def _pages(lang: str) -> dict[str, list]:
+@dataclass(frozen=True)
+class _Navigation:
+    sections: dict[str, list]  # what st.navigation takes
+    by_chapter: dict[str, object]  # chapter id -> the st.Page links point to
+
+
+def _navigation_pages(lang: str) -> _Navigation:
     """The navigation's pages in one language, built once per session.
 
     Per session, not per process: ``st.navigation`` flags the chosen page as callable and
@@ -81,27 +100,36 @@ def _pages(lang: str) -> dict[str, list]:
     return built[lang]
 
 
-def _build_pages(lang: str) -> dict[str, list]:
+def _build_pages(lang: str) -> _Navigation:
     texts = site_data.texts(lang)
     sections: dict[str, list] = {}
+    by_chapter = {}
     for chapter in chapters.CHAPTERS:
         title = texts(f"chapters.{chapter.id}.nav")
         section = sections.setdefault(texts(f"nav.section_{chapter.section}"), [])
         if chapter is chapters.DEFAULT:
             # The default page is served at "/" but reserves its url_path without serving it,
             # so it gets a path nobody links to, and a hidden twin serves /overview.
-            section.append(st.Page(chapter.script, title=title, url_path=DEFAULT_PAGE_PATH, default=True))
-            section.append(st.Page(chapter.script, title=title, url_path=chapter.url_path, visibility="hidden"))
+            page = st.Page(chapter.script, title=title, url_path=DEFAULT_PAGE_PATH, default=True)
+            section += [page, st.Page(chapter.script, title=title, url_path=chapter.url_path, visibility="hidden")]
         else:
-            section.append(st.Page(chapter.script, title=title, url_path=chapter.url_path))
-    return sections
+            page = st.Page(chapter.script, title=title, url_path=chapter.url_path)
+            section.append(page)
+        by_chapter[chapter.id] = page
+    return _Navigation(sections, by_chapter)
+
+
+def page_of(chapter_id: str):
+    """The navigation page of a chapter, for ``st.page_link`` (an object, not a file path:
+    a path makes Streamlit resolve files on disk for every link on every rerun)."""
+    return _navigation_pages(current_language()).by_chapter[chapter_id]
 
 
 def route() -> None:
     """Choose the language, draw the switcher and navigation, run the selected chapter."""
     lang = _resolve()
     texts = site_data.texts(lang)
-    navigation = st.navigation(_pages(lang), position="sidebar")
+    navigation = st.navigation(_navigation_pages(lang).sections, position="sidebar")
     st.set_page_config(page_title=f"{navigation.title} · {texts('site.title')}", page_icon="🏭", layout="centered")
     _language_switcher(lang)
     _local.routed = True

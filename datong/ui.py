@@ -200,16 +200,19 @@ def silent(p: Page) -> None:
 
 def previous_next(p: Page) -> None:
     """Links to the neighbouring chapters that keep the reader's language in the URL."""
+    from datong.routing import page_of
+
     before, after = chapters.neighbours(p.chapter.id)
-    columns = st.columns(2)
-    for column, neighbour, key in ((columns[0], before, "nav.previous"), (columns[1], after, "nav.next")):
-        if neighbour is None:
-            continue
-        column.page_link(
-            neighbour.script,
-            label=f"{p.t(key)}{p.t(f'chapters.{neighbour.id}.nav')}",
-            query_params={"lang": p.lang},
-        )
+    # Both: one at each end. Only "next" (the first chapter): at the right, where it always is.
+    alignment = "right" if before is None else "distribute"
+    with st.container(horizontal=True, horizontal_alignment=alignment, key="previous-next"):
+        for neighbour, key in ((before, "nav.previous"), (after, "nav.next")):
+            if neighbour is not None:
+                st.page_link(
+                    page_of(neighbour.id),
+                    label=f"{p.t(key)}{p.t(f'chapters.{neighbour.id}.nav')}",
+                    query_params={"lang": p.lang},
+                )
 
 
 def count_or_share(p: Page) -> bool:

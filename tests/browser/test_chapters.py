@@ -183,4 +183,5 @@ class TestEveryChapterInEveryLanguage:
         assert query_lang(page.url) == [lang]
         assert heading_text(page) == expected_title(following, lang)
         assert nav_labels(page) == expected_nav(lang)
+        assert html_lang(page) == lang  # set once per session; the next chapter keeps it
         assert error_box_count(page) == 0

@@ -1,0 +1,55 @@
+"""The sidebar's language switcher in a real browser: the page, the address, the document
+language and the navigation follow the reader's choice, and keep it on the next chapter."""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_helpers import (
+    error_box_count,
+    expected_nav,
+    expected_title,
+    heading_text,
+    html_lang,
+    nav_labels,
+    new_page,
+    open_ready,
+    query_lang,
+    url_path,
+    wait_ready,
+)
+from datong.i18n import load_strings
+from datong.routing import LANGUAGE_NAMES
+
+
+def _wait_for_heading(page, text: str) -> None:
+    page.wait_for_function(
+        "(t) => [...document.querySelectorAll('[data-testid=stMain] h1')].some(h => h.innerText.trim() === t)",
+        arg=text,
+    )  # fmt: skip
+    wait_ready(page)
+
+
+@pytest.mark.parametrize(("start", "chosen"), [("en", "zh-Hant"), ("zh-Hant", "zh-Hans"), ("zh-Hans", "en")])
+def test_choosing_a_language_in_the_sidebar_changes_the_page_and_the_next_chapter_keeps_it(browser, server, start, chosen):
+    page = new_page(browser, width=1280, height=900)
+    try:
+        open_ready(page, f"{server}/officials?lang={start}")
+        assert html_lang(page) == start
+
+        page.get_by_test_id("stSidebar").get_by_role("radio", name=LANGUAGE_NAMES[chosen], exact=True).click()
+        _wait_for_heading(page, expected_title("officials", chosen))
+        page.wait_for_function("(l) => document.documentElement.lang === l", arg=chosen)
+        assert query_lang(page.url) == [chosen]
+        assert nav_labels(page) == expected_nav(chosen)
+
+        prefix = load_strings(chosen)["nav.next"].strip()
+        page.get_by_test_id("stPageLink-NavLink").filter(has_text=prefix).first.click()
+        _wait_for_heading(page, expected_title("guidance", chosen))
+        assert url_path(page.url) == "/guidance"
+        assert query_lang(page.url) == [chosen]
+        assert html_lang(page) == chosen
+        assert heading_text(page) == expected_title("guidance", chosen)
+        assert error_box_count(page) == 0
+    finally:
+        page.context.close()
