@@ -55,8 +55,6 @@ def figures_csv(figures: Figures, texts: Texts) -> bytes:
     return pd.DataFrame(figures_records(figures, texts)).to_csv(index=False).encode("utf-8-sig")
 
 
-def repair_counts(counts, texts: Texts) -> pd.DataFrame:
-    """How many fixes of each kind the repair made."""
-    return pd.DataFrame(
-        [{texts("source.repair_kind"): texts(f"source.repair.{kind}"), texts("source.repair_count"): n} for kind, n in counts.items()]
-    )
+def repair_counts(counts, texts: Texts) -> list[dict[str, object]]:
+    """How many fixes of each kind the repair made, headed in the reader's language."""
+    return [{texts("source.repair_kind"): texts(f"source.repair.{kind}"), texts("source.repair_count"): n} for kind, n in counts.items()]

@@ -120,3 +120,18 @@ def test_the_what_if_slider_never_claims_fewer_firms_than_reported_at_either_end
     text = " ".join(m.value for m in at.markdown)
     more = {86.0: "1 more", 100.0: "15 more"}[rate]  # 86% of 106 → 92 firms; 100% → 106
     assert more in text and "0 more" not in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_source_chapter_shows_each_kind_of_repair_with_its_count(lang):
+    from datong.site_data import repair_report
+
+    at = run("source", lang=lang)
+    strings = load_strings(lang)
+    tables = [m.value for m in at.markdown if m.value.startswith("| ")]
+    assert len(tables) == 1
+    header, rule, *rows = tables[0].splitlines()
+    cells = [[cell.strip().replace("\\", "") for cell in row.strip("| ").split(" | ")] for row in rows]
+    expected = [[strings[f"source.repair.{kind}"], str(n)] for kind, n in repair_report().counts.items()]
+    assert cells == expected
+    assert sorted(int(n) for _, n in cells) == [2, 3, 8, 122, 146]  # as python -m datong.repair prints
