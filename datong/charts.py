@@ -37,6 +37,16 @@ from datong.figures import Figure, Figures, format_plain
 from datong.i18n import Texts
 
 PICK = alt.selection_point(name="pick", fields=["figure_id"], on="click")
+UNPICKED_OPACITY = 0.3  # marks of other figures while one is picked
+
+
+def picked(drawn: alt.Opacity | alt.OpacityValue | None = None) -> dict:
+    """Opacity that keeps the picked figure's marks as drawn and fades the rest.
+
+    With nothing picked every mark is as drawn (the selection is empty). Only for charts with
+    the ``pick`` selection: Vega fails on a condition naming a selection the chart lacks.
+    """
+    return alt.condition(PICK, drawn if drawn is not None else alt.value(1), alt.value(UNPICKED_OPACITY))
 CANVAS_WIDTH = 272  # fits a 320 px screen after page padding
 BAR_LABEL_WIDTH = 260  # labels above bars wrap to this, the narrowest container
 ROW_FIELDS = (
@@ -240,6 +250,7 @@ class Canvas:
         x = alt.X("x:Q").scale(domain=[0, self.width], nice=False, zero=False).axis(None)
         y = alt.Y("y:Q").scale(domain=[0, height], nice=False, zero=False, reverse=True).axis(None)
         layers = []
+        drawn = alt.Opacity("fade:Q").scale(None)
         units = pd.DataFrame(self.units, columns=[*ROW_FIELDS, "x", "y", "style", "shape", "side", "fade"])
         for index, ((style, shape, side), frame) in enumerate(units.groupby(["style", "shape", "side"], sort=False)):
             look = STYLES[style]
@@ -249,7 +260,8 @@ class Canvas:
                     shape=shape, size=side * side, filled=True, fill=look["fill"], stroke=look["stroke"],
                     strokeDash=look["strokeDash"], strokeWidth=1.5, cursor="pointer" if clickable else "default",
                 )
-                .encode(x=x, y=y, opacity=alt.Opacity("fade:Q").scale(None), tooltip=tooltip(texts))
+                .encode(x=x, y=y, tooltip=tooltip(texts),
+                        opacity=picked(drawn) if clickable else drawn)
             )  # fmt: skip
             layers.append(marks.properties(name=f"{name}_pick") if index == 0 and clickable else marks)
         words = pd.DataFrame(self.texts)
@@ -386,19 +398,19 @@ def overview_rates_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
     reported_bars = (
         base.transform_filter(alt.datum.style == "reported")
         .mark_bar(fill=theme.REPORTED, stroke=theme.REPORTED, cursor="pointer", height=22)
-        .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+        .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts), opacity=picked())
     )
     derived_bars = (
         base.transform_filter(alt.datum.style == "derived")
         .mark_bar(fill=theme.DERIVED_TINT, stroke=theme.DERIVED, strokeDash=theme.DASH_DERIVED, strokeWidth=1.5,
                   cursor="pointer", height=22)
-        .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+        .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts), opacity=picked())
     )  # fmt: skip
     remainder = (
         alt.Chart(rest_frame)
         .mark_bar(fill=theme.BACKGROUND, stroke=theme.REMAINDER, strokeDash=theme.DASH_DERIVED, strokeWidth=1.5,
                   cursor="pointer", height=22)
-        .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+        .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts), opacity=picked())
         .properties(name="overview_rates_pick")
     )  # fmt: skip
     headings = base.mark_text(align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT).encode(
@@ -538,12 +550,12 @@ def _bars(figures: Figures, texts: Texts, chart_id: str, figure_ids: list[str], 
     exact = (
         base.transform_filter(~alt.datum.lower_bound)
         .mark_bar(fill=theme.REPORTED, stroke=theme.REPORTED, cursor="pointer", height=18)
-        .encode(x=x, x2="value:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+        .encode(x=x, x2="value:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts), opacity=picked())
     )
     at_least = (
         base.transform_filter(alt.datum.lower_bound)
         .mark_bar(fill=theme.LOWER_BOUND, stroke=theme.LOWER_BOUND, cursor="pointer", height=18)
-        .encode(x=x, x2="value:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+        .encode(x=x, x2="value:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts), opacity=picked())
     )
     # The click selection lives on a layer that has marks (an empty one draws an unnamed group).
     if all(figure.is_lower_bound for figure in items):
@@ -558,7 +570,7 @@ def _bars(figures: Figures, texts: Texts, chart_id: str, figure_ids: list[str], 
         base.transform_filter(alt.datum.lower_bound)
         .mark_bar(fill=fade, stroke=theme.LOWER_BOUND, strokeDash=theme.DASH_LOWER_BOUND, strokeWidth=1.5,
                   cursor="pointer", height=18)
-        .encode(x=alt.X("value:Q"), x2="tail_end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts))
+        .encode(x=alt.X("value:Q"), x2="tail_end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts), opacity=picked())
     )  # fmt: skip
     headings = base.mark_text(align="left", baseline="top", lineBreak="\n", lineHeight=LINE_HEIGHT).encode(
         x=alt.datum(0), y=y, yOffset=alt.YOffset("heading_offset:Q").scale(None), text="heading:N"

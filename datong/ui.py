@@ -153,13 +153,27 @@ def _chart_tab(p: Page, ready: site_data.ReadyChart) -> None:
     # theme=None: our registered theme, not Streamlit's. The spec's description is the
     # chart's accessible name (passing alt= too would only override it with the same text).
     event = st.vega_lite_chart(
-        ready.fresh_spec(), width=block.width, theme=None, key=f"vl-{block.id}",
+        ready.fresh_spec(), width=block.width, theme=None, key=_chart_key(block),
         **({"on_select": "rerun", "selection_mode": "pick"} if ready.clickable else {}),
     )  # fmt: skip
     st.caption(escape_markdown(block.alt))
     picked = _picked_figure(p, block, event)
     if picked:
         sources(p, (picked,), f"picked-{block.id}")
+
+
+def _chart_key(block) -> str:
+    """The chart's widget key, renewed when the picker moves away from the clicked mark.
+
+    A click highlights its figure in the chart; Python cannot move that highlight, so when the
+    reader then chooses another figure with the keyboard the chart is drawn afresh, with no
+    highlight, rather than highlighting a figure the text below no longer shows.
+    """
+    generation_key, clicked = f"chart-generation-{block.id}", st.session_state.get(f"last-click-{block.id}")
+    if clicked is not None and st.session_state.get(f"pick-{block.id}") != clicked:
+        st.session_state[generation_key] = st.session_state.get(generation_key, 0) + 1
+        st.session_state[f"last-click-{block.id}"] = None
+    return f"vl-{block.id}-{st.session_state.get(generation_key, 0)}"
 
 
 def _picked_figure(p: Page, block, event) -> str | None:
@@ -171,7 +185,7 @@ def _picked_figure(p: Page, block, event) -> str | None:
         clicked = rows[-1].get("figure_id")  # the latest mark (shift-click adds to the list)
     if clicked in block.figure_ids and st.session_state.get(last_key) != clicked:
         st.session_state[select_key] = clicked  # a click moves the picker too
-    st.session_state[last_key] = clicked
+    st.session_state[last_key] = clicked if clicked in block.figure_ids else None
     options = [None, *block.figure_ids]
     return st.selectbox(
         p.t("ui.show_source_of"),

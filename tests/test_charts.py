@@ -330,3 +330,38 @@ def test_every_chart_text_key_the_code_uses_exists():
              for key in ("key_resumed", "key_not_resumed", "key_rate")}
     used |= {f"charts.{chart_id}.{field}" for chart_id in re.findall(r'\("([a-z_]+)", [a-z_]+_chart,', source) for field in ("title", "description")}
     assert used and used <= set(own_strings("en"))
+
+
+def _pick_conditions(spec: dict) -> list[dict]:
+    return [
+        node["opacity"] for node in spec_nodes(spec)
+        if isinstance(node.get("opacity"), dict) and node["opacity"].get("condition", {}).get("param") == "pick"
+    ]  # fmt: skip
+
+
+def _marks_with_tooltips(spec: dict) -> list[dict]:
+    """Every layer that draws figures (it has a tooltip): the marks a reader can click."""
+    return [node for node in spec_nodes(spec) if "mark" in node and "tooltip" in node.get("encoding", {})]
+
+
+@pytest.mark.parametrize(("chapter", "lang"), CASES)
+def test_every_clickable_mark_fades_unless_its_figure_is_picked(chapter, lang):
+    """A click highlights its figure: the other figures' marks drop to UNPICKED_OPACITY."""
+    for block in case_blocks(chapter, lang):
+        spec = block.chart.to_dict()
+        assert [p["name"] for p in spec.get("params", [])] == ["pick"]
+        marks = _marks_with_tooltips(spec)
+        assert marks
+        for layer in marks:
+            opacity = layer["encoding"]["opacity"]
+            assert opacity["condition"]["param"] == "pick"
+            assert opacity["value"] == charts.UNPICKED_OPACITY < 1
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_chart_without_the_pick_selection_never_refers_to_it(lang):
+    """Vega stops drawing a chart whose condition names a selection it does not have."""
+    spec = whatif_chart(FIGURES, make_texts(lang), 95.0).to_dict()
+    assert "params" not in spec or all(p["name"] != "pick" for p in spec["params"])
+    assert _pick_conditions(spec) == []
+    assert _marks_with_tooltips(spec)  # it does draw figures, just not clickable ones

@@ -20,6 +20,7 @@ from browser_helpers import (
     open_ready,
     wait_for_chart_marks,
 )
+from datong.charts import UNPICKED_OPACITY
 from datong.i18n import load_strings
 from datong.script import to_traditional
 
@@ -52,6 +53,39 @@ def _hover_tooltip(page, target) -> str:
     tooltip = page.locator("#vg-tooltip-element.visible")
     tooltip.wait_for(timeout=10_000)
     return tooltip.inner_text()
+
+
+def _choose_with_keyboard(page, picker, option: int) -> str:
+    """Open the picker with the keyboard, move to option number ``option``, press Enter; its text."""
+    options = page.get_by_role("option")
+    # A rerun still in flight can replace the element and drop focus, so focus again, a bounded
+    # number of times.
+    for _ in range(5):
+        picker.focus()
+        page.keyboard.press("ArrowDown")
+        try:
+            options.first.wait_for(timeout=4_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+    options.first.wait_for(timeout=4_000)
+    texts = [text.strip() for text in options.all_inner_texts()]
+    wanted = texts[option]
+    for _ in range(2 * len(texts)):  # from wherever the list opened (the current value), up or down
+        focused = page.locator('[role="option"][data-focused="true"]')
+        at = texts.index(focused.first.inner_text().strip()) if focused.count() else -1
+        if at == option:
+            break
+        page.keyboard.press("ArrowDown" if at < option else "ArrowUp")
+    page.keyboard.press("Enter")
+    return wanted
+
+
+def _opacities(page, marks: str) -> list[float]:
+    """The drawn opacity of each mark in the first chart."""
+    return [float(o) for o in page.locator(CHART).first.locator(marks).evaluate_all(
+        "(ps) => ps.map(p => p.getAttribute('opacity') ?? getComputedStyle(p).opacity)"
+    )]  # fmt: skip
 
 
 @pytest.fixture
@@ -108,26 +142,8 @@ def test_choosing_a_figure_with_the_keyboard_shows_its_quote(opened, lang, optio
 
     picker = page.get_by_label(texts["ui.show_source_of"]).first
     assert picker.input_value() == texts["ui.pick_a_figure"]
-    options = page.get_by_role("option")
-    # Keyboard only: focus the picker and press ArrowDown to open its list. A rerun still in
-    # flight can replace the element and drop focus, so focus again, a bounded number of times.
-    for _ in range(5):
-        picker.focus()
-        page.keyboard.press("ArrowDown")
-        try:
-            options.first.wait_for(timeout=4_000)
-            break
-        except PlaywrightTimeoutError:
-            page.keyboard.press("Escape")
-    options.first.wait_for(timeout=4_000)
-    wanted = options.nth(option).inner_text().strip()
+    wanted = _choose_with_keyboard(page, picker, option)
     assert wanted != texts["ui.pick_a_figure"]
-    for _ in range(options.count()):
-        focused = page.locator('[role="option"][data-focused="true"]')
-        if focused.count() and focused.first.inner_text().strip() == wanted:
-            break
-        page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
 
     figure_id = next(fid for fid, row in figures_csv().items() if _label(row, lang) == wanted)
     quote = page.locator(f'{PICKED}[class*="-{figure_id}"]')
@@ -150,4 +166,33 @@ def test_opening_the_source_tab_shows_every_quote_of_the_chart(opened, lang):
         # all three quotes stand in one paragraph, highlighted in one box
         expect(sources.first).to_contain_text(_quote(figures_csv()[figure_id], lang), timeout=15_000)
     assert sources.count() == 1
+    assert error_box_count(page) == 0
+
+
+def test_a_clicked_bar_stays_highlighted_until_the_keyboard_picks_another_figure(opened):
+    """The chart shows what was clicked (other bars fade); it never highlights a figure the text no longer shows."""
+    page = opened("departments", "en")
+    assert set(_opacities(page, BARS)) == {1.0}
+
+    target = page.locator(CHART).first.locator(PICK_MARKS).nth(1)
+    figure_id = _figure_named_in(_hover_tooltip(page, target), "en")
+    target.click()
+    page.locator(f'{PICKED}[class*="-{figure_id}"]').wait_for(timeout=15_000)
+    page.wait_for_function(
+        "(s) => [...document.querySelectorAll(s)].some(p => p.getAttribute('opacity') === String(%s))" % UNPICKED_OPACITY,
+        arg=f"{CHART} {BARS}",
+    )  # fmt: skip
+    faded = _opacities(page, BARS)
+    assert target.evaluate("(p) => p.getAttribute('opacity') ?? getComputedStyle(p).opacity") in ("1", None)
+    assert 0 < faded.count(UNPICKED_OPACITY) < len(faded)
+
+    picker = page.get_by_label(load_strings("en")["ui.show_source_of"]).first
+    chosen = _choose_with_keyboard(page, picker, 1)
+    other = next(fid for fid, row in figures_csv().items() if _label(row, "en") == chosen)
+    assert other != figure_id
+    page.locator(f'{PICKED}[class*="-{other}"]').wait_for(timeout=15_000)
+    wait_for_chart_marks(page)
+    expect(page.locator(f"{CHART} {BARS}").first).to_be_visible()
+    assert UNPICKED_OPACITY not in _opacities(page, BARS)
+    assert picker.input_value() == chosen
     assert error_box_count(page) == 0
