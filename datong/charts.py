@@ -26,13 +26,13 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Iterator
 
 import altair as alt
 import pandas as pd
 
 from datong import chapters as chapter_registry
-from datong import theme
+from datong import tables, theme
 from datong.figures import Figure, Figures, format_plain
 from datong.i18n import Texts
 
@@ -85,30 +85,12 @@ def _blank_row() -> dict:
 
 def tooltip(texts: Texts) -> list[alt.Tooltip]:
     return [
-        alt.Tooltip("label:N").title(texts("charts.table.label")),
-        alt.Tooltip("display:N").title(texts("charts.table.value")),
-        alt.Tooltip("unit_name:N").title(texts("charts.table.unit")),
-        alt.Tooltip("qualifier_text:N").title(texts("charts.table.qualifier")),
-        alt.Tooltip("as_of:N").title(texts("charts.table.as_of")),
+        alt.Tooltip("label:N").title(texts("ui.figure")),
+        alt.Tooltip("display:N").title(texts("ui.value")),
+        alt.Tooltip("unit_name:N").title(texts("ui.unit")),
+        alt.Tooltip("qualifier_text:N").title(texts("ui.qualifier")),
+        alt.Tooltip("as_of:N").title(texts("ui.when")),
     ]
-
-
-def figure_table(figure_ids: Iterable[str], figures: Figures, texts: Texts) -> pd.DataFrame:
-    """One row per figure shown, with translated headers: for ``st.dataframe`` and CSV download."""
-    rows = []
-    for figure_id in figure_ids:
-        figure = figures[figure_id]
-        rows.append({
-            texts("charts.table.label"): texts.label(figure),
-            texts("charts.table.value"): texts.compact(figure),
-            texts("charts.table.unit"): texts.unit_name(figure.unit),
-            texts("charts.table.qualifier"): texts.qualifier(figure),
-            texts("charts.table.as_of"): texts.as_of(figure),
-            texts("charts.table.derived"): (
-                texts("charts.table.derived_yes") + figure.formula if figure.derived else texts("charts.table.derived_no")
-            ),
-        })  # fmt: skip
-    return pd.DataFrame(rows)
 
 
 def derived_tag(texts: Texts) -> str:
@@ -650,7 +632,6 @@ def whatif_chart(figures: Figures, texts: Texts, target_rate: float) -> alt.Laye
 @dataclass(frozen=True)
 class ChartBlock:
     id: str
-    chapter: str
     title: str
     chart: alt.TopLevelMixin
     alt: str
@@ -696,7 +677,7 @@ def chapter_charts(chapter: str, figures: Figures, texts: Texts, *, share: bool 
     for chart_id, function, figure_ids, width in _REGISTRY.get(key, []):
         chart = function(figures, texts)
         blocks.append(ChartBlock(
-            id=chart_id, chapter=chapter, title=texts(f"charts.{chart_id}.title"), chart=chart,
-            alt=chart.description, table=figure_table(figure_ids, figures, texts), figure_ids=figure_ids, width=width,
+            id=chart_id, title=texts(f"charts.{chart_id}.title"), chart=chart,
+            alt=chart.description, table=tables.chart_table(figure_ids, figures, texts), figure_ids=figure_ids, width=width,
         ))  # fmt: skip
     return blocks

@@ -190,7 +190,7 @@ def poster_png(lang: str) -> bytes:
 @lru_cache(maxsize=256)
 def what_if_chart(lang: str, rate: float) -> ReadyChart:
     chart = charts.whatif_chart(figures(), texts(lang), rate)
-    block = charts.ChartBlock("whatif", "overview", "", chart, chart.description, _empty_table(), ())
+    block = charts.ChartBlock("whatif", "", chart, chart.description, _empty_table(), ())
     return _ready(block)
 
 

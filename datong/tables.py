@@ -3,31 +3,45 @@
 from __future__ import annotations
 
 import json
+from typing import Iterable
 
 import pandas as pd
 
-from datong.figures import Figures
+from datong.figures import Figure, Figures
 from datong.i18n import Texts
+
+
+def _named(figure: Figure, texts: Texts) -> dict[str, str]:
+    return {texts("ui.figure"): texts.label(figure), texts("ui.value"): texts.compact(figure)}
+
+
+def _described(figure: Figure, texts: Texts) -> dict[str, str]:
+    return {
+        texts("ui.qualifier"): texts.qualifier(figure),
+        texts("ui.unit"): texts.unit_name(figure.unit),
+        texts("ui.when"): texts.as_of(figure),
+    }
 
 
 def figures_table(figures: Figures, texts: Texts, *, derived: bool = False) -> pd.DataFrame:
     """Reported (or derived) figures with provenance, headed in the reader's language."""
     rows = []
     for figure in figures.derived if derived else figures.reported:
-        row = {texts("ui.figure"): texts.label(figure), texts("ui.value"): texts.compact(figure)}
         # what a reader checks first comes right after the value: the quote, or the arithmetic
-        if derived:
-            row[texts("ui.formula")] = figure.formula
-        else:
-            row[texts("ui.quote")] = texts.quote(figure)
-        row |= {
-            texts("ui.qualifier"): texts.qualifier(figure),
-            texts("ui.unit"): texts.unit_name(figure.unit),
-            texts("ui.when"): texts.as_of(figure),
-            texts("ui.chapter"): texts(f"chapters.{figure.chapter}.nav"),
-            "id": figure.id,
-        }
-        rows.append(row)
+        check = {texts("ui.formula"): figure.formula} if derived else {texts("ui.quote"): texts.quote(figure)}
+        rows.append(
+            _named(figure, texts) | check | _described(figure, texts)
+            | {texts("ui.chapter"): texts(f"chapters.{figure.chapter}.nav"), "id": figure.id}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def chart_table(figure_ids: Iterable[str], figures: Figures, texts: Texts) -> pd.DataFrame:
+    """The figures one chart shows, as its Table tab and CSV download: same headers as above."""
+    rows = []
+    for figure in (figures[figure_id] for figure_id in figure_ids):
+        origin = texts("ui.derived_yes") + figure.formula if figure.derived else texts("ui.derived_no")
+        rows.append(_named(figure, texts) | _described(figure, texts) | {texts("ui.is_derived"): origin})
     return pd.DataFrame(rows)
 
 

@@ -202,9 +202,9 @@ def test_derived_figures_are_marked_derived_in_words_and_show_their_arithmetic(l
     assert tag in below_heading
     assert any("106 − 39 = 67" in w for w in words) and any("55 ÷ 67 = 82.1%" in w for w in words)
     table = {block.id: block for block in build("overview", lang)}["overview_size"].table
-    derived_column = table[texts("charts.table.derived")]
+    derived_column = table[texts("ui.is_derived")]
     assert derived_column.str.contains("106 − 39 = 67").any()
-    assert (derived_column == texts("charts.table.derived_no")).sum() == 3  # 39, 36 and 92.3% are printed
+    assert (derived_column == texts("ui.derived_no")).sum() == 3  # 39, 36 and 92.3% are printed
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -265,8 +265,8 @@ def test_tables_have_translated_headers_and_one_row_per_figure(lang):
     texts = make_texts(lang)
     for block in all_blocks(lang):
         assert isinstance(block.table, pd.DataFrame)
-        assert list(block.table.columns)[0] == texts("charts.table.label")
-        assert list(block.table[texts("charts.table.value")]) == [texts.compact(FIGURES[i]) for i in block.figure_ids]
+        assert list(block.table.columns)[0] == texts("ui.figure")
+        assert list(block.table[texts("ui.value")]) == [texts.compact(FIGURES[i]) for i in block.figure_ids]
 
 
 @pytest.mark.parametrize(("rate", "needed", "more"), [

@@ -9,7 +9,7 @@ import pytest
 from datong import paths
 from datong.figures import load_figures
 from datong.i18n import LANGUAGES, Texts, load_strings
-from datong.tables import figures_csv, figures_json, figures_table
+from datong.tables import chart_table, figures_csv, figures_json, figures_table
 
 FIGURES = load_figures(paths.FIGURES, paths.ARTICLE_HANS)
 
@@ -33,6 +33,19 @@ def test_the_derived_table_shows_the_arithmetic():
     table = figures_table(FIGURES, texts("en"), derived=True).set_index("id")
     assert table.loc["below_scale_firms", "Value"] == "67"
     assert table.loc["below_scale_resumption_rate", texts("en")("ui.formula")] == "55 ÷ 67 = 82.1%"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_charts_table_uses_the_same_headers_and_cells_as_the_source_chapters_table(lang):
+    t = texts(lang)
+    ids = ("park_firms", "firms_helped_transport_permits", "below_scale_resumption_rate")
+    table = chart_table(ids, FIGURES, t)
+    assert list(table.columns) == [t(f"ui.{k}") for k in ("figure", "value", "qualifier", "unit", "when", "is_derived")]
+    everything = {f.id: row for f, row in zip(FIGURES.reported, figures_table(FIGURES, t).to_dict("records"))}
+    shared = [t(f"ui.{k}") for k in ("figure", "value", "qualifier", "unit", "when")]
+    for figure_id, row in zip(ids[:2], table.to_dict("records")):
+        assert {k: row[k] for k in shared} == {k: everything[figure_id][k] for k in shared}
+    assert table[t("ui.is_derived")].tolist() == [t("ui.derived_no"), t("ui.derived_no"), t("ui.derived_yes") + "55 ÷ 67 = 82.1%"]
 
 
 def test_the_json_download_holds_every_figure_with_provenance():
