@@ -179,8 +179,8 @@ def test_a_clicked_bar_stays_highlighted_until_the_keyboard_picks_another_figure
     target.click()
     page.locator(f'{PICKED}[class*="-{figure_id}"]').wait_for(timeout=15_000)
     page.wait_for_function(
-        "(s) => [...document.querySelectorAll(s)].some(p => p.getAttribute('opacity') === String(%s))" % UNPICKED_OPACITY,
-        arg=f"{CHART} {BARS}",
+        "([s, o]) => [...document.querySelectorAll(s)].some(p => p.getAttribute('opacity') === String(o))",
+        arg=[f"{CHART} {BARS}", UNPICKED_OPACITY],
     )  # fmt: skip
     faded = _opacities(page, BARS)
     assert target.evaluate("(p) => p.getAttribute('opacity') ?? getComputedStyle(p).opacity") in ("1", None)
