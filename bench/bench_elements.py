@@ -11,7 +11,6 @@ chapters (warm, interleaved with the empty page, polled finely); the cost of one
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -20,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_pages import ROOT, as_on_a_warm_server, poll_finely, timed_run  # noqa: E402
+from bench_pages import ROOT, as_on_a_warm_server, compare, poll_finely  # noqa: E402
 
 SET_UP = """\
 import streamlit as st
@@ -69,12 +68,8 @@ def main() -> None:
             script.write_text(page_source(element, args.copies), encoding="utf-8")
             page = AppTest.from_file(str(script), default_timeout=30)
             page.run()
-            page_times, base_times = [], []
-            for _ in range(args.runs):
-                base_times.append(timed_run(baseline))
-                page_times.append(timed_run(page))
-            base = statistics.median(base_times)
-            each = (statistics.median(page_times) - base) / args.copies
+            median, base = compare(page, baseline, args.runs)
+            each = (median - base) / args.copies
             print(f"{name:<28} {each * 1000:6.3f} {each / base:12.2f}×")
 
 
