@@ -181,17 +181,24 @@ class Canvas:
     y: float = 0.0
     units: list[dict] = field(default_factory=list)
     texts: list[dict] = field(default_factory=list)
+    rules: list[dict] = field(default_factory=list)
 
     def gap(self, pixels: float) -> None:
         self.y += pixels
 
     def text(self, text: str, *, size: float = theme.LABEL_SIZE, bold: bool = False, muted: bool = False,
-             x: float = 0, row: dict | None = None, advance: bool = True) -> float:
-        """Wrapped text at the cursor; returns its height."""
-        lines = wrap(text, self.width - x, size)
+             role: str | None = None, x: float = 0, align: str = "left", row: dict | None = None,
+             advance: bool = True) -> float:
+        """Wrapped text at the cursor; returns its height.
+
+        ``role`` names a colour in ``theme.TEXT_COLOURS``, so text only comes in contrast-checked
+        colours. Right-aligned text ends at ``x`` and wraps to the room left of it (a number column).
+        """
+        lines = wrap(text, x if align == "right" else self.width - x, size)
         line_height = round(size * 1.3)
+        colour = theme.TEXT_COLOURS[role or ("muted_text" if muted else "text")]
         self.texts.append((row or _blank_row()) | {
-            "x": x, "y": self.y, "text": "\n".join(lines), "size": size, "bold": bold, "muted": muted,
+            "x": x, "y": self.y, "text": "\n".join(lines), "size": size, "bold": bold, "colour": colour, "align": align,
         })  # fmt: skip
         height = line_height * len(lines)
         if advance:
@@ -227,11 +234,21 @@ class Canvas:
         })  # fmt: skip
         self.y += max(height, side) + 4
 
+    def rule(self, thickness: float) -> None:
+        """A filled line across the width in the reported colour: separates the sections of a long canvas."""
+        self.rules.append({"x": 0, "x2": self.width, "y": self.y, "y2": self.y + thickness})
+        self.y += thickness
+
     def chart(self, texts: Texts, name: str, clickable: bool = True) -> alt.LayerChart:
         height = math.ceil(self.y) + 2
         x = alt.X("x:Q").scale(domain=[0, self.width], nice=False, zero=False).axis(None)
         y = alt.Y("y:Q").scale(domain=[0, height], nice=False, zero=False, reverse=True).axis(None)
         layers = []
+        if self.rules:  # under everything else
+            layers.append(
+                alt.Chart(pd.DataFrame(self.rules)).mark_rect(color=theme.REPORTED)
+                .encode(x=x, x2="x2:Q", y=y, y2="y2:Q")
+            )  # fmt: skip
         drawn = alt.Opacity("fade:Q").scale(None)
         units = pd.DataFrame(self.units, columns=[*ROW_FIELDS, "x", "y", "style", "shape", "side", "fade"])
         for index, ((style, shape, side), frame) in enumerate(units.groupby(["style", "shape", "side"], sort=False)):
@@ -247,12 +264,12 @@ class Canvas:
             )  # fmt: skip
             layers.append(marks.properties(name=f"{name}_pick") if index == 0 and clickable else marks)
         words = pd.DataFrame(self.texts)
-        for (size, bold, muted), frame in words.groupby(["size", "bold", "muted"], sort=False):
+        for (size, bold, colour, align), frame in words.groupby(["size", "bold", "colour", "align"], sort=False):
             labels = (
-                alt.Chart(frame.drop(columns=["bold", "muted"]))
+                alt.Chart(frame.drop(columns=["bold", "colour", "align"]))
                 .mark_text(
-                    align="left", baseline="top", fontSize=float(size), fontWeight="bold" if bold else "normal",
-                    color=theme.MUTED_TEXT if muted else theme.TEXT, lineBreak="\n", lineHeight=round(size * 1.3),
+                    align=align, baseline="top", fontSize=float(size), fontWeight="bold" if bold else "normal",
+                    color=colour, lineBreak="\n", lineHeight=round(size * 1.3),
                 )
                 .encode(x=x, y=y, text=alt.Text("text:N"))
             )  # fmt: skip

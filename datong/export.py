@@ -13,11 +13,9 @@ import threading
 from pathlib import Path
 
 import altair as alt
-import pandas as pd
 import vl_convert as vlc
 
-from datong import theme
-from datong.charts import CHAPTERS_WITH_CHARTS, label_with_tag, wrap
+from datong.charts import CHAPTERS_WITH_CHARTS, Canvas, label_with_tag
 from datong.figures import Figures
 from datong.i18n import Texts
 
@@ -33,6 +31,7 @@ FONT_DIRECTORIES = (
 CJK_FONT_FILES = ("wqy-microhei.ttc", "wqy-zenhei.ttc", "NotoSansCJK-Regular.ttc", "NotoSansCJKsc-Regular.otf", "PingFang.ttc")
 EXPORT_WIDTH = 360  # what "container" becomes in a file: a phone-sized image
 POSTER_WIDTH = 640
+POSTER_NUMBER_COLUMN = 160  # labels start here; numbers end 14 px to its left
 
 _lock = threading.Lock()
 _registered: list[Path] = []
@@ -121,69 +120,38 @@ def poster_text(figures: Figures, texts: Texts) -> str:
 
 
 def poster_chart(figures: Figures, texts: Texts, width: int = POSTER_WIDTH) -> alt.LayerChart:
-    """The summary as one layered chart of text and bar marks on a pixel canvas."""
-
-    number_column = 160
-    rows_text: list[dict] = []
-    rows_bar: list[dict] = []
-    y = 0.0
-
-    def text(value: str, x: float, size: float, kind: str, max_width: float) -> float:
-        lines = wrap(value, max_width, size)
-        rows_text.append({"x": x, "y": y, "text": "\n".join(lines), "kind": kind})
-        return round(size * 1.3) * len(lines)
-
-    y += text(texts("site.title"), 0, 11, "muted", width)
-    y += 4
-    y += text(texts("poster.title"), 0, 24, "title", width)
-    y += 4
-    y += text(texts("poster.subtitle"), 0, 13, "subtitle", width)
-    y += 14
+    """The summary on a pixel canvas, like the unit charts: rules and text, top to bottom."""
+    canvas = Canvas(width=width)
+    canvas.text(texts("site.title"), size=11, muted=True)
+    canvas.gap(4)
+    canvas.text(texts("poster.title"), size=24, bold=True)
+    canvas.gap(4)
+    canvas.text(texts("poster.subtitle"), muted=True)
+    canvas.gap(14)
     for heading, items in poster_items(figures, texts):
-        rows_bar.append({"x": 0, "x2": width, "y": y, "y2": y + 3, "kind": "rule"})
-        y += 10
-        y += text(heading, 0, 16, "heading", width)
-        y += 6
+        canvas.rule(3)
+        canvas.gap(7)
+        canvas.text(heading, size=16, bold=True)
+        canvas.gap(6)
         for number, label, derived in items:
-            height = max(
-                text(number, number_column - 14, 20, "derived_number" if derived else "number", number_column - 14),
-                text(label, number_column, 13, "label", width - number_column),
-            )
-            rows_text[-1]["y"] += 5  # align the label with the number's baseline area
-            y += height + 6
-        y += 8
-    rows_bar.append({"x": 0, "x2": width, "y": y, "y2": y + 1, "kind": "thin"})
-    y += 8
+            top = canvas.y
+            number_height = canvas.text(
+                number, size=20, bold=True, role="derived_text" if derived else "reported_text",
+                x=POSTER_NUMBER_COLUMN - 14, align="right", advance=False,
+            )  # fmt: skip
+            canvas.gap(5)  # the label sits level with the number's baseline area
+            label_height = canvas.text(label, x=POSTER_NUMBER_COLUMN, advance=False)
+            canvas.y = top + max(number_height, label_height) + 6
+        canvas.gap(8)
+    canvas.rule(1)
+    canvas.gap(7)
     for key in ("poster.lower_bound_note", "poster.derived_note", "poster.source"):
-        y += text(texts(key), 0, 11, "muted", width) + 4
-    height = int(y) + 4
-    x = alt.X("x:Q").scale(domain=[0, width], nice=False, zero=False).axis(None)
-    ys = alt.Y("y:Q").scale(domain=[0, height], nice=False, zero=False, reverse=True).axis(None)
-    frame = pd.DataFrame(rows_text)
-    styles = {
-        "title": {"fontSize": 24, "fontWeight": "bold", "color": theme.TEXT},
-        "heading": {"fontSize": 16, "fontWeight": "bold", "color": theme.TEXT},
-        "number": {"fontSize": 20, "fontWeight": "bold", "color": theme.REPORTED, "align": "right"},
-        "derived_number": {"fontSize": 20, "fontWeight": "bold", "color": theme.DERIVED_TEXT, "align": "right"},
-        "label": {"fontSize": 13, "fontWeight": "normal", "color": theme.TEXT},
-        "subtitle": {"fontSize": 13, "fontWeight": "normal", "color": theme.MUTED_TEXT},
-        "muted": {"fontSize": 11, "fontWeight": "normal", "color": theme.MUTED_TEXT},
-    }
-    layers = []
-    for kind, look in styles.items():
-        part = frame[frame["kind"] == kind]
-        layers.append(
-            alt.Chart(part).mark_text(**({"align": "left"} | look), baseline="top", lineBreak="\n", lineHeight=round(look["fontSize"] * 1.3))
-            .encode(x=x, y=ys, text="text:N")
-        )  # fmt: skip
-    bars = pd.DataFrame(rows_bar)
-    rules = (
-        alt.Chart(bars).mark_rect(color=theme.REPORTED)
-        .encode(x=x, x2="x2:Q", y=ys, y2="y2:Q")
-    )  # fmt: skip
+        canvas.text(texts(key), size=11, muted=True)
+        canvas.gap(4)
+    canvas.gap(2)
     return (
-        alt.layer(rules, *layers)
-        .properties(width=width, height=height, description=poster_text(figures, texts), title="")
+        canvas.chart(texts, "poster", clickable=False)
+        .properties(description=poster_text(figures, texts), title="")
     )  # fmt: skip
 
 

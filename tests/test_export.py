@@ -10,7 +10,7 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from datong import charts, export
+from datong import charts, export, theme
 from datong.i18n import LANGUAGES
 from test_charts import FIGURES, make_texts  # noqa: E402  (pytest puts tests/ on the path)
 
@@ -94,6 +94,41 @@ def test_the_poster_image_holds_the_same_lines_as_the_text_version(lang):
         for part in filter(None, line.removeprefix("## ").split("  ")):
             assert part.replace(" ", "") in drawn, part
     assert spec["description"] == export.poster_text(FIGURES, texts)
+
+
+def drawn_layers(chart: alt.TopLevelMixin) -> list[tuple[dict, list[dict]]]:
+    """(mark, data rows) of each layer of a layered chart; Altair moves data shared by all layers to the top."""
+    spec = chart.to_dict()
+    return [(layer["mark"], spec["datasets"][layer.get("data", spec.get("data"))["name"]]) for layer in spec["layer"]]
+
+
+def test_right_aligned_canvas_text_ends_at_its_x_and_wraps_to_the_room_left_of_it():
+    canvas = charts.Canvas(width=640)
+    height = canvas.text("more than ¥30 million", size=20, bold=True, role="reported_text", x=146, align="right")
+    ((mark, rows),) = drawn_layers(canvas.chart(make_texts("en"), "test", clickable=False))
+    assert (mark["align"], mark["color"], mark["fontSize"]) == ("right", theme.REPORTED, 20)
+    assert rows[0]["x"] == 146 and rows[0]["text"] == "more than\n¥30 million"
+    assert height == canvas.y == 2 * round(20 * 1.3)
+
+
+def test_a_canvas_rule_spans_the_width_and_moves_the_cursor_down_by_its_thickness():
+    canvas = charts.Canvas(width=640)
+    canvas.gap(10)
+    canvas.rule(3)
+    canvas.text("The parks", size=16, bold=True)
+    (rule, rule_rows), (_, text_rows) = drawn_layers(canvas.chart(make_texts("en"), "test", clickable=False))
+    assert (rule["type"], rule["color"]) == ("rect", theme.REPORTED)
+    assert rule_rows == [{"x": 0, "x2": 640, "y": 10, "y2": 13}]
+    assert text_rows[0]["y"] == 13
+
+
+def test_poster_numbers_end_before_their_labels_in_the_reported_or_derived_colour():
+    numbers = [(mark, rows) for mark, rows in drawn_layers(export.poster_chart(FIGURES, make_texts("en")))
+               if mark.get("align") == "right"]  # fmt: skip
+    by_colour = {mark["color"]: [row["text"] for row in rows] for mark, rows in numbers}
+    assert set(by_colour) == {theme.REPORTED, theme.DERIVED_TEXT}
+    assert by_colour[theme.DERIVED_TEXT] == ["82.1%"]
+    assert {row["x"] for _, rows in numbers for row in rows} == {export.POSTER_NUMBER_COLUMN - 14}
 
 
 def test_money_on_the_poster_carries_its_unit():
