@@ -125,8 +125,13 @@ def charts_of(p: Page, *, share: bool = False) -> None:
         chart_block(p, ready, share)
 
 
+@st.fragment
 def chart_block(p: Page, ready: site_data.ReadyChart, share: bool = False) -> None:
-    """One chart with its table, its source sentences and downloads, in tabs (as Our World in Data does)."""
+    """One chart with its table, its source sentences and downloads, in tabs (as Our World in Data does).
+
+    A fragment: clicking a mark, choosing a figure or opening a tab reruns this block only,
+    not the chapter (and the rest of the page does not grey out while it runs).
+    """
     block = ready.block
     with st.container(key=f"chart-{block.id}"):
         st.header(block.title, anchor=False)
@@ -241,8 +246,12 @@ def count_or_share(p: Page) -> bool:
     return st.toggle(p.t("ui.show_shares"), key="overview-share")
 
 
+@st.fragment
 def what_if(p: Page) -> None:
-    """The explorable: pick a resumption rate, see how many more park firms it would have taken."""
+    """The explorable: pick a resumption rate, see how many more park firms it would have taken.
+
+    A fragment: moving the slider reruns this block only.
+    """
     total, resumed = p.figures["park_firms"], p.figures["park_firms_resumed"]
     with st.container(key="what-if", border=True):
         st.header(p.t("explore.title"), anchor=False)
