@@ -66,8 +66,9 @@ def _set_document_language(lang: str) -> None:
     """
     if st.session_state.get(_DOCUMENT_LANG) == lang:
         return
-    st.session_state[_DOCUMENT_LANG] = lang
     st.html(f"<script>document.documentElement.lang = {lang!r};</script>", unsafe_allow_javascript=True)
+    # Only once it is sent: a rerun arriving inside st.html stops the run before the message goes.
+    st.session_state[_DOCUMENT_LANG] = lang
 
 
 def _language_switcher(lang: str) -> None:
