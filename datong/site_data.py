@@ -1,17 +1,19 @@
 """Everything a page reads, loaded and validated once per server process.
 
 Shared, not copied, because the objects are immutable (frozen dataclasses, read-only
-mappings). ``functools.lru_cache`` rather than ``st.cache_resource``: the same once per
-process, but ``st.cache_resource`` hashes its arguments on every call (about 25 µs each, and a
-chapter makes a dozen calls per rerun), and these arguments are plain hashable values. The
-paths are arguments so the cache key says what was read; caches with reader-chosen keys
-are bounded.
+mappings). :func:`once_per_key` rather than ``st.cache_resource``: the same once per process
+and key (concurrent sessions wait for the one computing it), but without hashing the
+arguments on every call (``st.cache_resource`` takes about 25 µs a call, and a chapter makes a
+dozen calls per rerun); these arguments are plain hashable values. The paths are arguments so
+the cache key says what was read; caches with reader-chosen keys are bounded.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+import threading
+from collections import OrderedDict
+from functools import wraps
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -20,6 +22,45 @@ from datong import charts, paths
 from datong.figures import Figures, load_figures
 from datong.i18n import LANGUAGES, Texts, missing_keys, texts_for
 from datong.script import to_traditional
+
+
+def once_per_key(maxsize: int | None = None):
+    """Cache a function's results by its arguments; compute each key once, even under concurrency.
+
+    A hit is one dict lookup. A miss takes that key's lock, so a second session asking for the
+    same key waits for the first instead of building it again (chart building and vl-convert
+    renders take a good part of a second). ``maxsize`` drops the oldest keys beyond it.
+    """
+
+    def decorate(function):
+        values: OrderedDict = OrderedDict()
+        locks: dict = {}
+        guard = threading.Lock()
+
+        @wraps(function)
+        def cached(*args, **kwargs):
+            key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+            try:
+                return values[key]
+            except KeyError:
+                pass
+            with guard:
+                lock = locks.setdefault(key, threading.Lock())
+            with lock:
+                if key in values:
+                    return values[key]
+                value = function(*args, **kwargs)
+                with guard:
+                    values[key] = value
+                    while maxsize is not None and len(values) > maxsize:
+                        oldest, _ = values.popitem(last=False)
+                        locks.pop(oldest, None)
+                return value
+
+        cached.cache_clear = lambda: (values.clear(), locks.clear())
+        return cached
+
+    return decorate
 
 
 @dataclass(frozen=True)
@@ -53,17 +94,17 @@ def read_article(hans: Path, en: Path, hant: Path) -> Article:
     return Article(simplified, tuple(to_traditional(line) for line in simplified), texts[en], texts[hant])
 
 
-@lru_cache(maxsize=None)
+@once_per_key()
 def figures(figures_path: Path = paths.FIGURES, article_path: Path = paths.ARTICLE_HANS) -> Figures:
     return load_figures(figures_path, article_path)
 
 
-@lru_cache(maxsize=None)
+@once_per_key()
 def article(hans: Path = paths.ARTICLE_HANS, en: Path = paths.ARTICLE_EN, hant: Path = paths.ARTICLE_HANT) -> Article:
     return read_article(hans, en, hant)
 
 
-@lru_cache(maxsize=None)
+@once_per_key()
 def texts(lang: str, text_dir: Path = paths.TEXT) -> Texts:
     """One language's strings with the figures; checks once that no language lacks a key."""
     gaps = missing_keys(text_dir)
@@ -74,26 +115,27 @@ def texts(lang: str, text_dir: Path = paths.TEXT) -> Texts:
 
 
 def warm() -> None:
-    """Load everything once at start-up so the first reader does not pay for it."""
+    """Load everything the first time app.py runs so the first reader does not pay for it
+    (later runs only find it cached)."""
     figures()
     article()
     for lang in LANGUAGES:
         texts(lang)
 
 
-@lru_cache(maxsize=None)
+@once_per_key()
 def raw_report(path: Path = paths.RAW_REPORT) -> str:
     return path.read_text(encoding="utf-8")
 
 
-@lru_cache(maxsize=None)
+@once_per_key()
 def corrections(path: Path = paths.CORRECTIONS):
     from datong.corrections import load_corrections
 
     return load_corrections(path)
 
 
-@lru_cache(maxsize=None)
+@once_per_key()
 def repair_report(raw: Path = paths.RAW_REPORT, corrections_path: Path = paths.CORRECTIONS):
     """The repair run again on the raw source, for its counts (the source chapter shows them)."""
     from datong.repair import repair
@@ -131,7 +173,8 @@ def arrow_bytes(rows: list[dict]) -> bytes:
     """
     import pyarrow as pa
 
-    table = pa.Table.from_pylist(rows)
+    columns = dict.fromkeys(name for row in rows for name in row)  # every row's keys, not the first's
+    table = pa.Table.from_pydict({name: [row.get(name) for row in rows] for name in columns})
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema) as writer:
         writer.write_table(table)
@@ -144,7 +187,7 @@ def _ready(block: charts.ChartBlock) -> ReadyChart:
     return ReadyChart(block, MappingProxyType(spec), block.table.to_csv(index=False).encode("utf-8-sig"))
 
 
-@lru_cache(maxsize=None)
+@once_per_key()
 def chart_blocks(chapter: str, lang: str, share: bool = False) -> tuple[ReadyChart, ...]:
     return tuple(_ready(block) for block in charts.chapter_charts(chapter, figures(), texts(lang), share=share))
 
@@ -160,7 +203,7 @@ class SourceFiles:
     poster_text: str
 
 
-@lru_cache(maxsize=None)
+@once_per_key()
 def source_files(lang: str) -> SourceFiles:
     from datong import export, tables
 
@@ -171,7 +214,7 @@ def source_files(lang: str) -> SourceFiles:
     )  # fmt: skip
 
 
-@lru_cache(maxsize=64)
+@once_per_key(maxsize=64)
 def chart_file(chapter: str, lang: str, share: bool, chart_id: str, kind: str) -> bytes | str:
     """A chart as PNG or SVG, drawn once per chart and language (vl-convert is slow), only when asked for."""
     from datong import export
@@ -180,14 +223,14 @@ def chart_file(chapter: str, lang: str, share: bool, chart_id: str, kind: str) -
     return export.chart_png(chart) if kind == "png" else export.chart_svg(chart)
 
 
-@lru_cache(maxsize=None)
+@once_per_key()
 def poster_png(lang: str) -> bytes:
     from datong import export
 
     return export.poster_png(figures(), texts(lang))
 
 
-@lru_cache(maxsize=256)
+@once_per_key(maxsize=256)
 def what_if_chart(lang: str, rate: float) -> ReadyChart:
     chart = charts.whatif_chart(figures(), texts(lang), rate)
     block = charts.ChartBlock("whatif", "", chart, chart.description, _empty_table(), ())

@@ -1,0 +1,68 @@
+"""The loaders every page reads through: computed once per key, chart data complete."""
+
+import threading
+import time
+
+import pyarrow as pa
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from datong import paths
+from datong.site_data import arrow_bytes, once_per_key
+
+
+def test_concurrent_callers_of_one_key_wait_for_a_single_computation():
+    calls = []
+
+    @once_per_key()
+    def slow(key):
+        calls.append(key)
+        time.sleep(0.05)
+        return key.upper()
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(slow("a"))) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == ["A"] * 8
+    assert calls == ["a"]
+    assert slow("b") == "B" and calls == ["a", "b"]
+
+
+def test_a_bounded_cache_forgets_its_oldest_key_first():
+    calls = []
+
+    @once_per_key(maxsize=2)
+    def double(n):
+        calls.append(n)
+        return 2 * n
+
+    assert [double(1), double(2), double(1), double(3), double(1), double(2)] == [2, 4, 2, 6, 2, 4]
+    # 3 pushes out 1 (the oldest stored, hits do not refresh it); 1 then pushes out 2
+    assert calls == [1, 2, 3, 1, 2]
+
+
+def test_chart_data_keeps_columns_that_only_later_rows_have():
+    table = pa.ipc.open_stream(arrow_bytes([{"a": 1}, {"a": 2, "b": "x"}])).read_all()
+    assert table.column_names == ["a", "b"]
+    assert table.to_pylist() == [{"a": 1, "b": None}, {"a": 2, "b": "x"}]
+
+
+def _language_scripts(at: AppTest) -> int:
+    return sum("documentElement.lang" in element.proto.body for element in at.get("html"))
+
+
+@pytest.mark.parametrize("lang", ["zh-Hant", "en"])
+def test_the_document_language_script_is_sent_once_per_session_and_again_after_a_switch(lang):
+    at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=30)
+    at.query_params["lang"] = lang
+    at.run()
+    assert _language_scripts(at) == 1
+    at.run()
+    assert _language_scripts(at) == 0  # the document keeps the attribute
+    other = "zh-Hans"
+    at.segmented_control(key="lang_picker").set_value(other).run()
+    assert _language_scripts(at) == 1
+    assert f"{other!r}" in next(e.proto.body for e in at.get("html") if "documentElement.lang" in e.proto.body)
