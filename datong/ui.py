@@ -28,8 +28,12 @@ def escape_markdown(text: str) -> str:
 def markdown_table(rows: list[dict[str, object]]) -> str:
     """Rows (same keys, in order) as a Markdown table, every cell shown literally."""
     header = list(rows[0])
-    lines = [header, ["---"] * len(header), *([row[key] for key in header] for row in rows)]
-    return "\n".join("| " + " | ".join(c if c == "---" else escape_markdown(str(c)) for c in line) + " |" for line in lines)
+
+    def line(cells) -> str:
+        return "| " + " | ".join(escape_markdown(str(cell)) for cell in cells) + " |"
+
+    rule = "| " + " | ".join("---" for _ in header) + " |"
+    return "\n".join([line(header), rule, *(line(row[key] for key in header) for row in rows)])
 
 
 @dataclass(frozen=True)
