@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import streamlit as st
 
@@ -178,28 +179,41 @@ def _chart_key(block) -> str:
     reader then chooses another figure with the keyboard the chart is drawn afresh, with no
     highlight, rather than highlighting a figure the text below no longer shows.
     """
-    generation_key, clicked = f"chart-generation-{block.id}", st.session_state.get(f"last-click-{block.id}")
-    if clicked is not None and st.session_state.get(f"pick-{block.id}") != clicked:
-        st.session_state[generation_key] = st.session_state.get(generation_key, 0) + 1
-        st.session_state[f"last-click-{block.id}"] = None
-    return f"vl-{block.id}-{st.session_state.get(generation_key, 0)}"
+    keys = _pick_keys(block.id)
+    clicked = st.session_state.get(keys.last_click)
+    if clicked is not None and st.session_state.get(keys.picker) != clicked:
+        st.session_state[keys.generation] = st.session_state.get(keys.generation, 0) + 1
+        st.session_state[keys.last_click] = None
+    return f"vl-{block.id}-{st.session_state.get(keys.generation, 0)}"
+
+
+class _PickKeys(NamedTuple):
+    """Session-state keys of one chart's picking (see :func:`_chart_key`)."""
+
+    picker: str  # the keyboard-usable select
+    last_click: str  # the figure the chart last reported clicked
+    generation: str  # bumped to draw the chart afresh
+
+
+def _pick_keys(chart_id: str) -> _PickKeys:
+    return _PickKeys(f"pick-{chart_id}", f"last-click-{chart_id}", f"chart-generation-{chart_id}")
 
 
 def _picked_figure(p: Page, block, event) -> str | None:
     """The figure whose source to show: a clicked mark, or the keyboard-usable picker."""
-    select_key, last_key = f"pick-{block.id}", f"last-click-{block.id}"
+    keys = _pick_keys(block.id)
     clicked = None
     rows = (event or {}).get("selection", {}).get("pick") or []
     if rows and isinstance(rows[-1], dict):
         clicked = rows[-1].get("figure_id")  # the latest mark (shift-click adds to the list)
-    if clicked in block.figure_ids and st.session_state.get(last_key) != clicked:
-        st.session_state[select_key] = clicked  # a click moves the picker too
-    st.session_state[last_key] = clicked if clicked in block.figure_ids else None
+    if clicked in block.figure_ids and st.session_state.get(keys.last_click) != clicked:
+        st.session_state[keys.picker] = clicked  # a click moves the picker too
+    st.session_state[keys.last_click] = clicked if clicked in block.figure_ids else None
     options = [None, *block.figure_ids]
     return st.selectbox(
         p.t("ui.show_source_of"),
         options,
-        key=select_key,
+        key=keys.picker,
         format_func=lambda fid: p.t("ui.pick_a_figure") if fid is None else p.texts.label(p.figures[fid]),
     )
 
