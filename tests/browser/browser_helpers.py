@@ -107,12 +107,19 @@ def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout
 
 
 def new_page(browser, *, locale: str = "zh-CN", width: int = 1280, height: int = 900):
-    """A page in a new context. ``page.requests_seen`` lists every request URL, ``page.dialogs_seen`` every dialog."""
+    """A page in a new context. ``page.requests_seen`` lists every request URL, ``page.dialogs_seen`` every
+    dialog, ``page.messages_seen`` counts the server's websocket messages (one frame each)."""
     context = browser.new_context(locale=locale, viewport={"width": width, "height": height})
     page = context.new_page()
     page.requests_seen = []  # type: ignore[attr-defined]
     page.dialogs_seen = []  # type: ignore[attr-defined]
+    page.messages_seen = 0  # type: ignore[attr-defined]
     page.on("request", lambda request: page.requests_seen.append(request.url))  # type: ignore[attr-defined]
+
+    def on_message(_frame) -> None:
+        page.messages_seen += 1  # type: ignore[attr-defined]
+
+    page.on("websocket", lambda socket: socket.on("framereceived", on_message))
 
     def on_dialog(dialog) -> None:
         page.dialogs_seen.append(f"{dialog.type}: {dialog.message}")  # type: ignore[attr-defined]

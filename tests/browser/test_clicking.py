@@ -198,49 +198,35 @@ def test_a_clicked_bar_stays_highlighted_until_the_keyboard_picks_another_figure
     assert error_box_count(page) == 0
 
 
-def test_clicking_a_mark_reruns_only_its_chart_block(browser, server):
+def _settled_message_count(page) -> int:
+    """The server's messages so far, once the last run's stragglers have arrived."""
+    page.wait_for_timeout(1_000)
+    return page.messages_seen
+
+
+def test_clicking_a_mark_reruns_only_its_chart_block(opened):
     """The chart block is a fragment: a click re-sends that block, not the whole chapter."""
-    page = new_page(browser)
-    received: list[int] = []  # one websocket frame per message from the server
-    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: received.append(1)))
-    try:
-        open_ready(page, f"{server}/departments?lang=en")
-        wait_for_chart_marks(page)
-        page.wait_for_timeout(1_000)  # let the first run's last messages arrive
-        on_load = len(received)
+    page = opened("departments", "en")
+    on_load = _settled_message_count(page)
 
-        target = page.locator(CHART).first.locator(PICK_MARKS).nth(1)
-        target.click()
-        page.locator(PICKED).wait_for(timeout=15_000)
-        page.wait_for_timeout(1_000)
-        on_click = len(received) - on_load
-        # measured: 48 messages to load the chapter; 16 for a click in a fragment, 46 without one
-        assert 0 < on_click < on_load / 2
-        assert error_box_count(page) == 0
-    finally:
-        page.context.close()
+    page.locator(CHART).first.locator(PICK_MARKS).nth(1).click()
+    page.locator(PICKED).wait_for(timeout=15_000)
+    # measured: 48 messages to load the chapter; 16 for a click in a fragment, 46 without one
+    assert 0 < _settled_message_count(page) - on_load < on_load / 2
+    assert error_box_count(page) == 0
 
 
-def test_moving_the_what_if_slider_reruns_only_the_what_if_block(browser, server):
+def test_moving_the_what_if_slider_reruns_only_the_what_if_block(opened):
     """Keyboard on the slider: the result sentence changes, and only that block is re-sent."""
-    page = new_page(browser)
-    received: list[int] = []
-    page.on("websocket", lambda socket: socket.on("framereceived", lambda frame: received.append(1)))
-    try:
-        open_ready(page, f"{server}/?lang=en")
-        wait_for_chart_marks(page)
-        page.wait_for_timeout(1_000)
-        on_load = len(received)
-        block = page.locator(".st-key-what-if")
-        before = block.inner_text()
+    page = opened("overview", "en")
+    on_load = _settled_message_count(page)
+    block = page.locator(".st-key-what-if")
+    before = block.inner_text()
 
-        block.get_by_role("slider").focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function(
-            "([s, t]) => document.querySelector(s).innerText !== t", arg=[".st-key-what-if", before]
-        )  # fmt: skip
-        page.wait_for_timeout(1_000)
-        assert 0 < len(received) - on_load < on_load / 2
-        assert error_box_count(page) == 0
-    finally:
-        page.context.close()
+    block.get_by_role("slider").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function(
+        "([s, t]) => document.querySelector(s).innerText !== t", arg=[".st-key-what-if", before]
+    )  # fmt: skip
+    assert 0 < _settled_message_count(page) - on_load < on_load / 2
+    assert error_box_count(page) == 0
