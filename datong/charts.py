@@ -47,6 +47,8 @@ def picked(drawn: alt.Opacity | alt.OpacityValue | None = None) -> dict:
     the ``pick`` selection: Vega fails on a condition naming a selection the chart lacks.
     """
     return alt.condition(PICK, drawn if drawn is not None else alt.value(1), alt.value(UNPICKED_OPACITY))
+
+
 CANVAS_WIDTH = 272  # fits a 320 px screen after page padding
 BAR_LABEL_WIDTH = 260  # labels above bars wrap to this, the narrowest container
 ROW_FIELDS = (
