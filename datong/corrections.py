@@ -1,7 +1,8 @@
 """Manual fixes for what no rule can recover, kept as data with a reason each.
 
-Each entry of a corrections file (CSV: ``match``, ``replacement``, ``reason``) must match
-the rule-repaired text exactly once; otherwise the pipeline stops, naming the file and row,
+Each entry of a corrections file (CSV: ``match``, ``replacement``, ``reason`` in English,
+``reason_zh`` in Simplified Chinese: the source chapter shows readers the reason in their
+language) must match the rule-repaired text exactly once; otherwise the pipeline stops, naming the file and row,
 so a fix never silently applies to the wrong place or goes stale.
 """
 
@@ -11,7 +12,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
-COLUMNS = ("match", "replacement", "reason")
+COLUMNS = ("match", "replacement", "reason", "reason_zh")
 
 
 class CorrectionError(ValueError):
@@ -23,6 +24,7 @@ class Correction:
     match: str
     replacement: str
     reason: str
+    reason_zh: str = ""
     source: str = "<inline>"
     row: int = 0
 
@@ -39,11 +41,11 @@ def load_corrections(path: Path) -> tuple[Correction, ...]:
             raise CorrectionError(f"{path}, row 1: missing column(s) {', '.join(missing)}")
         entries = []
         for row_number, row in enumerate(reader, start=2):
-            for column in ("match", "reason"):
+            for column in ("match", "reason", "reason_zh"):
                 if not (row.get(column) or "").strip():
                     raise CorrectionError(f"{path}, row {row_number}, field {column!r}: empty")
             entries.append(
-                Correction(row["match"], row["replacement"] or "", row["reason"], str(path), row_number)
+                Correction(row["match"], row["replacement"] or "", row["reason"], row["reason_zh"], str(path), row_number)
             )
     return tuple(entries)
 

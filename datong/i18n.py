@@ -165,6 +165,12 @@ class Texts:
     def qualifier(self, figure: Figure) -> str:
         return self.strings[f"ui.qualifier_{figure.qualifier}"]
 
+    def reason(self, correction) -> str:
+        """Why a manual correction was made (:mod:`datong.corrections`), in this language."""
+        if self.lang == "en":
+            return correction.reason
+        return to_traditional(correction.reason_zh) if self.lang == "zh-Hant" else correction.reason_zh
+
     def quote(self, figure: Figure) -> str:
         """The verbatim quote, in the reader's script (Traditional readers get it converted)."""
         return to_traditional(figure.quote_zh) if self.lang == "zh-Hant" else figure.quote_zh

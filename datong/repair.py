@@ -289,7 +289,7 @@ def main(argv=None) -> int:
     parser.add_argument("input", nargs="?", type=Path, help="a garbled UTF-8 file (default: the project's raw report)")
     parser.add_argument("--hant", type=Path, help="where to write the repaired Traditional text ('-' prints it)")
     parser.add_argument("--hans", type=Path, help="where to write the Simplified text ('-' prints it)")
-    parser.add_argument("--corrections", type=Path, help="a corrections CSV (match, replacement, reason)")
+    parser.add_argument("--corrections", type=Path, help="a corrections CSV (match, replacement, reason, reason_zh)")
     args = parser.parse_args(argv)
 
     if args.input is None:

@@ -322,7 +322,7 @@ def repairs(p: Page) -> None:
         "\n".join(
             f"- {escape_markdown(p.t('source.correction_match'))}: `{c.match}` → "
             f"{escape_markdown(p.t('source.correction_replacement'))}: `{c.replacement}`  \n"
-            f"{escape_markdown(p.t('source.correction_reason'))}: {escape_markdown(c.reason)}"
+            f"{escape_markdown(p.t('source.correction_reason'))}: {escape_markdown(p.texts.reason(c))}"
             for c in site_data.corrections()
         )
     )

@@ -135,3 +135,19 @@ def test_the_source_chapter_shows_each_kind_of_repair_with_its_count(lang):
     expected = [[strings[f"source.repair.{kind}"], str(n)] for kind, n in repair_report().counts.items()]
     assert cells == expected
     assert sorted(int(n) for _, n in cells) == [2, 3, 8, 122, 146]  # as python -m datong.repair prints
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_source_chapter_gives_each_correction_its_reason_in_the_readers_language(lang):
+    from datong.script import to_traditional
+    from datong.site_data import corrections
+
+    at = run("source", lang=lang)
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")  # un-escape Markdown
+    fixes = corrections()
+    assert len(fixes) == 3
+    for fix in fixes:
+        expected = {"en": fix.reason, "zh-Hans": fix.reason_zh, "zh-Hant": to_traditional(fix.reason_zh)}[lang]
+        assert expected in shown
+        if lang != "en":
+            assert fix.reason not in shown  # no English reason left on a Chinese page

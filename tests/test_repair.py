@@ -167,15 +167,25 @@ def test_a_correction_applies_when_it_matches_exactly_once():
 
 @pytest.mark.parametrize(("text", "times"), [("無", 0), ("前不�前不�", 2)])
 def test_a_correction_that_does_not_match_exactly_once_stops_the_pipeline(text, times):
-    correction = Correction("前不�", "前不久", "lost byte", "corrections.csv", 3)
+    correction = Correction("前不�", "前不久", "lost byte", source="corrections.csv", row=3)
     with pytest.raises(CorrectionError, match=rf"corrections.csv, row 3, field 'match'.*{times} times"):
         apply_corrections(text, [correction])
 
 
-def test_a_corrections_file_without_a_reason_names_its_row(tmp_path):
+@pytest.mark.parametrize(
+    ("rows", "field"), [("a,b,ok,好\nc,d,,好\n", "reason"), ("a,b,ok,好\nc,d,ok,\n", "reason_zh"), ("a,b,ok,好\nc,d,ok\n", "reason_zh")]
+)
+def test_a_corrections_file_without_a_reason_in_each_language_names_its_row(tmp_path, rows, field):
     path = tmp_path / "fix.csv"
-    path.write_text("match,replacement,reason\na,b,ok\nc,d,\n", encoding="utf-8")
-    with pytest.raises(CorrectionError, match=r"fix.csv, row 3, field 'reason'"):
+    path.write_text("match,replacement,reason,reason_zh\n" + rows, encoding="utf-8")
+    with pytest.raises(CorrectionError, match=rf"fix.csv, row 3, field '{field}': empty"):
+        load_corrections(path)
+
+
+def test_a_corrections_file_without_the_chinese_reason_column_says_so(tmp_path):
+    path = tmp_path / "fix.csv"
+    path.write_text("match,replacement,reason\na,b,ok\n", encoding="utf-8")
+    with pytest.raises(CorrectionError, match=r"fix.csv, row 1: missing column\(s\) reason_zh"):
         load_corrections(path)
 
 
