@@ -22,8 +22,9 @@ import streamlit as st
 from datong import chapters, site_data
 from datong.i18n import LANGUAGES, resolve_language
 
-# Endonyms: the same in every language and never converted by OpenCC.
-LANGUAGE_NAMES = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
+# Endonyms: the same in every language and never converted by OpenCC. Short, as Chinese sites
+# write them (简体 | 繁體 | English): 简体中文 and 繁體中文 pushed English onto a second row.
+LANGUAGE_NAMES = {"zh-Hans": "简体", "zh-Hant": "繁體", "en": "English"}
 DEFAULT_PAGE_PATH = "index"
 _SESSION_LANG = "reader_lang"
 _PICKER = "lang_picker"

@@ -53,3 +53,21 @@ def test_choosing_a_language_in_the_sidebar_changes_the_page_and_the_next_chapte
         assert error_box_count(page) == 0
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_three_languages_sit_on_one_row_of_the_sidebar(browser, server, width):
+    page = new_page(browser, width=width, height=900)
+    try:
+        open_ready(page, f"{server}/safety?lang=zh-Hant")
+        sidebar = page.get_by_test_id("stSidebar")
+        if width < 768:  # a phone shows the sidebar collapsed: open it as a reader would
+            page.get_by_test_id("stExpandSidebarButton").click()
+            page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().x >= 0")
+            page.wait_for_timeout(500)  # the slide-in animation
+        radios = sidebar.get_by_role("radio")
+        boxes = [radios.nth(i).bounding_box() for i in range(radios.count())]
+        assert [radios.nth(i).inner_text().strip() for i in range(radios.count())] == list(LANGUAGE_NAMES.values())
+        assert len({round(box["y"]) for box in boxes}) == 1, boxes  # one row: no language wrapped below
+    finally:
+        page.context.close()
