@@ -73,9 +73,9 @@ def main() -> None:
 
         # The control page: the same set-up with no copies, so set-up and compiling do not count.
         control = page_of("", 0)
-        (base, _), _ = compare(baseline, baseline, args.runs)  # the empty page, for the share column
+        [(base, _)] = compare(baseline, runs=args.runs)  # the empty page, for the share column
         for number, (name, element) in enumerate(ELEMENTS.items(), start=1):
-            (median, _), (without, _) = compare(page_of(element, number), control, args.runs)
+            (median, _), (without, _) = compare(page_of(element, number), control, runs=args.runs)
             each = (median - without) / args.copies
             print(f"{name:<28} {each * 1000:6.3f} {each / base:12.2f}×")
 

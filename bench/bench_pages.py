@@ -1,7 +1,10 @@
 """Each chapter's warm in-process run time as a ratio to an empty page's, in the same run.
 
 Usage: python bench/bench_pages.py [--runs N] [--lang L]
-A ratio, not a time, because these machines are noisy; the target is ≤ 1.5×.
+A ratio, not a time, because these machines are noisy; the target is ≤ 1.5×. Two baselines:
+the empty page (``empty_page.py``: one heading, nothing else) and the site's own shell around
+an empty chapter (``site_shell.py``: navigation, language switcher, one heading), so the
+output shows both what a chapter costs and what it adds to the part every page pays.
 
 "Warm" means a server that has already served a session: caches filled, and Streamlit out of
 its legacy ``pages/`` directory mode (the first ``st.navigation`` call switches it off for the
@@ -116,18 +119,14 @@ def check_shows(at: AppTest, chapter_id: str, lang: str) -> None:
         raise SystemExit(f"{chapter_id}: expected the heading {expected!r}, the run showed {shown} {at.exception}")
 
 
-def compare(chapter: AppTest, baseline: AppTest, runs: int) -> tuple[tuple[float, float], tuple[float, float]]:
-    """Medians (whole run, script alone) of a chapter and of the empty page, interleaved so both
-    see the same machine."""
-    chapter_times, baseline_times = [], []
+def compare(*apps: AppTest, runs: int) -> list[tuple[float, float]]:
+    """Each app's medians (whole run, script alone), the apps' runs interleaved so all see the
+    same machine."""
+    times: list[list[tuple[float, float]]] = [[] for _ in apps]
     for _ in range(runs):
-        baseline_times.append(timed_run(baseline))
-        chapter_times.append(timed_run(chapter))
-
-    def medians(times):
-        return tuple(statistics.median(column) for column in zip(*times))
-
-    return medians(chapter_times), medians(baseline_times)
+        for app, kept in zip(apps, times):
+            kept.append(timed_run(app))
+    return [tuple(statistics.median(column) for column in zip(*kept)) for kept in times]
 
 
 def main() -> None:
@@ -141,20 +140,29 @@ def main() -> None:
 
     baseline = AppTest.from_file(str(ROOT / "bench" / "empty_page.py"))
     baseline.run()
-    print(f"warm runs, median of {args.runs} each, interleaved with the empty page; language {args.lang}")
+    shell = AppTest.from_file(str(ROOT / "bench" / "site_shell.py"), default_timeout=60)
+    shell.query_params["lang"] = args.lang
+    shell.run()
+    if shell.exception or len(shell.title) != 1:
+        raise SystemExit(f"site_shell.py: expected one heading, the run showed {[t.value for t in shell.title]} {shell.exception}")
+    print(f"warm runs, median of {args.runs} each, interleaved with both baselines; language {args.lang}")
     print("'run' = AppTest.run() as a whole; 'script' = the script alone (no test harness)")
-    print(f"{'chapter':<12} {'run ms':>7} {'empty':>6} {'ratio':>7} {'script ms':>10} {'empty':>6} {'ratio':>7}")
-    worst = [0.0, 0.0]
+    print("'÷ empty' = ratio to an empty page (one heading); '÷ shell' = ratio to the site's shell around an empty chapter")
+    print(f"{'':<12} {'run ms':>7} {'÷ empty':>8} {'÷ shell':>8} {'script ms':>10} {'÷ empty':>8} {'÷ shell':>8}")
+    worst = [0.0] * 4
+    rows = []
     for chapter in CHAPTERS:
         at = chapter_app(chapter.id, args.lang)
-        (run, script), (base_run, base_script) = compare(at, baseline, args.runs)
+        (run, script), (base_run, base_script), (shell_run, shell_script) = compare(at, baseline, shell, runs=args.runs)
         check_shows(at, chapter.id, args.lang)  # still the chapter after the timed runs
-        worst = [max(worst[0], run / base_run), max(worst[1], script / base_script)]
-        print(
-            f"{chapter.id:<12} {run * 1000:7.2f} {base_run * 1000:6.2f} {run / base_run:6.2f}×"
-            f" {script * 1000:10.2f} {base_script * 1000:6.2f} {script / base_script:6.2f}×"
-        )
-    print(f"{'worst':<12} {'':>7} {'':>6} {worst[0]:6.2f}× {'':>10} {'':>6} {worst[1]:6.2f}×  (target ≤ 1.5×)")
+        ratios = [run / base_run, run / shell_run, script / base_script, script / shell_script]
+        worst = [max(pair) for pair in zip(worst, ratios)]
+        rows.append((base_run, base_script, shell_run, shell_script))
+        print(f"{chapter.id:<12} {run * 1000:7.2f} {ratios[0]:7.2f}× {ratios[1]:7.2f}× {script * 1000:10.2f} {ratios[2]:7.2f}× {ratios[3]:7.2f}×")
+    base_run, base_script, shell_run, shell_script = (statistics.median(column) for column in zip(*rows))
+    print(f"{'empty page':<12} {base_run * 1000:7.2f} {'':>8} {'':>8} {base_script * 1000:10.2f}")
+    print(f"{'site shell':<12} {shell_run * 1000:7.2f} {shell_run / base_run:7.2f}× {'':>8} {shell_script * 1000:10.2f} {shell_script / base_script:7.2f}×")
+    print(f"{'worst':<12} {'':>7} {worst[0]:7.2f}× {worst[1]:7.2f}× {'':>10} {worst[2]:7.2f}× {worst[3]:7.2f}×  (target ≤ 1.5×)")
 
 
 if __name__ == "__main__":
