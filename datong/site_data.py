@@ -144,16 +144,15 @@ def repair_report(raw: Path = paths.RAW_REPORT, corrections_path: Path = paths.C
 
 
 @dataclass(frozen=True)
-class ReadyChart:
-    """A chart block with its Vega-Lite spec built once: data already as Arrow bytes, CSV ready.
+class ReadySpec:
+    """A chart's Vega-Lite spec built once, its data already Arrow bytes, with its text alternative.
 
     Building an Altair chart and serialising its data is most of a chapter's run time, so it
-    happens once per chapter, language and view, not on every rerun.
+    happens once per chart, language and view, not on every rerun.
     """
 
-    block: charts.ChartBlock
     spec: Mapping
-    csv: bytes
+    alt: str
 
     @property
     def clickable(self) -> bool:
@@ -163,6 +162,14 @@ class ReadyChart:
     def fresh_spec(self) -> dict:
         """A copy Streamlit may change (it moves the datasets out of the spec)."""
         return {**self.spec, "datasets": dict(self.spec.get("datasets", {}))}
+
+
+@dataclass(frozen=True)
+class ReadyChart(ReadySpec):
+    """A chapter's chart block, ready: the spec, the block (title, table, figures) and its CSV."""
+
+    block: charts.ChartBlock
+    csv: bytes
 
 
 def arrow_bytes(rows: list[dict]) -> bytes:
@@ -181,10 +188,14 @@ def arrow_bytes(rows: list[dict]) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _ready(block: charts.ChartBlock) -> ReadyChart:
-    spec = block.chart.to_dict()
+def _arrow_spec(chart) -> Mapping:
+    spec = chart.to_dict()
     spec["datasets"] = {name: arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()}
-    return ReadyChart(block, MappingProxyType(spec), block.table.to_csv(index=False).encode("utf-8-sig"))
+    return MappingProxyType(spec)
+
+
+def _ready(block: charts.ChartBlock) -> ReadyChart:
+    return ReadyChart(_arrow_spec(block.chart), block.alt, block, block.table.to_csv(index=False).encode("utf-8-sig"))
 
 
 @once_per_key()
@@ -231,13 +242,7 @@ def poster_png(lang: str) -> bytes:
 
 
 @once_per_key(maxsize=256)
-def what_if_chart(lang: str, rate: float) -> ReadyChart:
+def what_if_chart(lang: str, rate: float) -> ReadySpec:
+    """The explorable's chart: a spec alone (the sentence above it holds its numbers, so no table)."""
     chart = charts.whatif_chart(figures(), texts(lang), rate)
-    block = charts.ChartBlock("whatif", "", chart, chart.description, _empty_table(), ())
-    return _ready(block)
-
-
-def _empty_table():
-    import pandas as pd
-
-    return pd.DataFrame()
+    return ReadySpec(_arrow_spec(chart), chart.description)

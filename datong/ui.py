@@ -288,7 +288,7 @@ def what_if(p: Page) -> None:
         )
         ready = site_data.what_if_chart(p.lang, rate)
         st.vega_lite_chart(ready.fresh_spec(), width="content", theme=None, key="what-if-chart")
-        st.caption(escape_markdown(ready.block.alt))  # its text alternative; the sentence above holds the numbers
+        st.caption(escape_markdown(ready.alt))  # its text alternative; the sentence above holds the numbers
 
 
 def full_article(p: Page) -> None:
