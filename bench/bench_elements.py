@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_pages import ROOT, as_on_a_warm_server, compare, poll_finely  # noqa: E402
+from bench_pages import ROOT, as_on_a_warm_server, compare, poll_finely
 
 SET_UP = """\
 import streamlit as st

@@ -124,9 +124,9 @@ def compare(*apps: AppTest, runs: int) -> list[tuple[float, float]]:
     same machine."""
     times: list[list[tuple[float, float]]] = [[] for _ in apps]
     for _ in range(runs):
-        for app, kept in zip(apps, times):
+        for app, kept in zip(apps, times, strict=True):
             kept.append(timed_run(app))
-    return [tuple(statistics.median(column) for column in zip(*kept)) for kept in times]
+    return [tuple(statistics.median(column) for column in zip(*kept, strict=True)) for kept in times]
 
 
 def main() -> None:
@@ -156,10 +156,10 @@ def main() -> None:
         (run, script), (base_run, base_script), (shell_run, shell_script) = compare(at, baseline, shell, runs=args.runs)
         check_shows(at, chapter.id, args.lang)  # still the chapter after the timed runs
         ratios = [run / base_run, run / shell_run, script / base_script, script / shell_script]
-        worst = [max(pair) for pair in zip(worst, ratios)]
+        worst = [max(pair) for pair in zip(worst, ratios, strict=True)]
         rows.append((base_run, base_script, shell_run, shell_script))
         print(f"{chapter.id:<12} {run * 1000:7.2f} {ratios[0]:7.2f}× {ratios[1]:7.2f}× {script * 1000:10.2f} {ratios[2]:7.2f}× {ratios[3]:7.2f}×")
-    base_run, base_script, shell_run, shell_script = (statistics.median(column) for column in zip(*rows))
+    base_run, base_script, shell_run, shell_script = (statistics.median(column) for column in zip(*rows, strict=True))
     print(f"{'empty page':<12} {base_run * 1000:7.2f} {'':>8} {'':>8} {base_script * 1000:10.2f}")
     print(f"{'site shell':<12} {shell_run * 1000:7.2f} {shell_run / base_run:7.2f}× {'':>8} {shell_script * 1000:10.2f} {shell_script / base_script:7.2f}×")
     print(f"{'worst':<12} {'':>7} {worst[0]:7.2f}× {worst[1]:7.2f}× {'':>10} {worst[2]:7.2f}× {worst[3]:7.2f}×  (target ≤ 1.5×)")

@@ -10,12 +10,12 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
-from typing import Iterator, Mapping
 
 from datong import chapters as chapter_registry
 

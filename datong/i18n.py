@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import string
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from datong import paths
 from datong.figures import Figure, Figures, format_plain
@@ -76,7 +76,7 @@ def _read(path: Path) -> dict[str, str]:
         raise TextDataError(f"{path.name}: {error}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_strings(lang: str, text_dir: Path = paths.TEXT) -> Mapping[str, str]:
     """Every reader string of one language, flat (``chapters.safety.title``), read-only."""
     if lang in WRITTEN:
@@ -176,7 +176,7 @@ class Texts:
         return to_traditional(figure.quote_zh) if self.lang == "zh-Hant" else figure.quote_zh
 
 
-@lru_cache(maxsize=None)
+@cache
 def texts_for(lang: str, figures: Figures, text_dir: Path = paths.TEXT) -> Texts:
     """Cached per language, figures table and text folder (all immutable)."""
     return Texts(lang, load_strings(lang, text_dir), figures)

@@ -8,7 +8,7 @@ usage most Traditional-Chinese readers expect.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -16,7 +16,7 @@ TO_SIMPLIFIED = "tw2s"
 TO_TRADITIONAL = "s2tw"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 

@@ -10,13 +10,13 @@ the cache key says what was read; caches with reader-chosen keys are bounded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 import threading
 from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from datong import charts, paths
 from datong.figures import Figures, load_figures

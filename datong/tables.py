@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -53,9 +53,9 @@ def figures_records(figures: Figures, texts: Texts) -> list[dict]:
             "chapter": f.chapter, "quote_zh": f.quote_zh or None, "label": texts.label(f),
             "label_zh": f.label_zh or None, "label_en": f.label_en or None,
             "derived": f.derived, "formula": f.formula or None, "note": f.note or None,
-        }  # fmt: skip
+        }
         for f in figures
-    ]
+    ]  # fmt: skip
 
 
 def figures_json(figures: Figures, texts: Texts) -> str:

@@ -298,7 +298,7 @@ def full_article(p: Page) -> None:
     raw_label = p.t("source.tab_raw")
     # Lazy tabs, opening on the reader's own language: only the open text is sent.
     tabs = st.tabs([*labels.values(), raw_label], default=labels[p.lang], key=f"article-tabs-{p.lang}", on_change="rerun")
-    for tab, lang in zip(tabs, labels):
+    for tab, lang in zip(tabs, labels, strict=False):  # the fourth tab, the raw text, follows
         if tab.open:
             with tab, st.container(key=f"article-{lang}"):
                 title, *paragraphs = p.article.full_text(lang)

@@ -23,9 +23,9 @@ def bench(name: str, *args: str) -> str:
 def test_the_page_bench_prints_every_chapter_against_both_baselines():
     out = bench("bench_pages.py", "--runs", "2", "--lang", "en")
     for chapter in CHAPTERS:
-        assert re.search(rf"^{chapter.id} +[\d.]+ +{RATIO} +{RATIO} +[\d.]+ +{RATIO} +{RATIO}$", out, re.M), out
-    assert re.search(rf"^site shell +[\d.]+ +{RATIO} +[\d.]+ +{RATIO}$", out, re.M), out
-    assert re.search(rf"^worst +{RATIO} +{RATIO} +{RATIO} +{RATIO} +\(target ≤ 1.5×\)$", out, re.M), out
+        assert re.search(rf"^{chapter.id} +[\d.]+ +{RATIO} +{RATIO} +[\d.]+ +{RATIO} +{RATIO}$", out, re.MULTILINE), out
+    assert re.search(rf"^site shell +[\d.]+ +{RATIO} +[\d.]+ +{RATIO}$", out, re.MULTILINE), out
+    assert re.search(rf"^worst +{RATIO} +{RATIO} +{RATIO} +{RATIO} +\(target ≤ 1.5×\)$", out, re.MULTILINE), out
 
 
 def test_the_element_bench_prices_every_element():
@@ -40,4 +40,4 @@ def test_the_element_bench_prices_every_element():
         sys.path.remove(str(paths.ROOT / "bench"))
     out = bench("bench_elements.py", "--runs", "2", "--copies", "1")
     for name in module.ELEMENTS:
-        assert re.search(rf"^{re.escape(name)} +-?[\d.]+ +-?{RATIO}$", out, re.M), out
+        assert re.search(rf"^{re.escape(name)} +-?[\d.]+ +-?{RATIO}$", out, re.MULTILINE), out

@@ -265,7 +265,7 @@ def test_tables_have_translated_headers_and_one_row_per_figure(lang):
     texts = make_texts(lang)
     for block in all_blocks(lang):
         assert isinstance(block.table, pd.DataFrame)
-        assert list(block.table.columns)[0] == texts("ui.figure")
+        assert next(iter(block.table.columns)) == texts("ui.figure")
         assert list(block.table[texts("ui.value")]) == [texts.compact(FIGURES[i]) for i in block.figure_ids]
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import altair as alt
 import pandas as pd
 import pytest
+from test_charts import FIGURES, make_texts
 
 from datong import charts, export, theme
 from datong.i18n import LANGUAGES
-from test_charts import FIGURES, make_texts  # noqa: E402  (pytest puts tests/ on the path)
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CJK = re.compile(r"[\u4e00-\u9fff]")

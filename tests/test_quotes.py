@@ -21,7 +21,7 @@ def test_each_reported_figure_is_listed_once():
 def test_figures_are_grouped_by_the_paragraph_that_holds_their_quote():
     groups = by_paragraph(reported_sources(FIGURES, ["park_firms", "officials_posted", "park_firms_resumed"]), PARAGRAPHS)
     assert [[f.id for f in g] for g in groups.values()] == [["park_firms", "park_firms_resumed"], ["officials_posted"]]
-    assert "106家企业" in PARAGRAPHS[list(groups)[0]]
+    assert "106家企业" in PARAGRAPHS[next(iter(groups))]
 
 
 def test_highlighting_cuts_the_paragraph_into_plain_and_quoted_pieces_that_rebuild_it():

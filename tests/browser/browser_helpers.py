@@ -63,7 +63,7 @@ def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout
     Raises with the server's output if it exits or is not healthy in time.
     """
     port = free_port()
-    log = tempfile.NamedTemporaryFile(mode="w+", suffix=".log", encoding="utf-8")
+    log = tempfile.NamedTemporaryFile(mode="w+", suffix=".log", encoding="utf-8")  # noqa: SIM115 (closed in finally, below)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],

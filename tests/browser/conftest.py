@@ -20,7 +20,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 HERE = Path(__file__).resolve().parent

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from PIL import Image
-
 from browser_helpers import (
     CHAPTERS,
     CHART,
@@ -36,6 +34,8 @@ from browser_helpers import (
     wait_for_chart_marks,
     wait_ready,
 )
+from PIL import Image
+
 from datong.i18n import load_strings
 
 CASES = [(chapter.id, lang) for chapter in CHAPTERS for lang in LANGUAGES]

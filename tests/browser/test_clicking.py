@@ -7,11 +7,7 @@ drawn with the class ``st-key-quote-picked-<chart>-<figure>``.
 
 from __future__ import annotations
 
-
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
-from playwright.sync_api import expect
-
 from browser_helpers import (
     CHART,
     error_box_count,
@@ -20,6 +16,9 @@ from browser_helpers import (
     open_ready,
     wait_for_chart_marks,
 )
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
+
 from datong.charts import UNPICKED_OPACITY
 from datong.i18n import load_strings
 from datong.script import to_traditional

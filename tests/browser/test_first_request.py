@@ -8,7 +8,6 @@ against that; each case here starts its own server so the link really is the fir
 from __future__ import annotations
 
 import pytest
-
 from browser_helpers import (
     error_box_count,
     expected_nav,
@@ -22,6 +21,7 @@ from browser_helpers import (
     tracebacks,
     url_path,
 )
+
 from datong.i18n import load_strings
 
 FIRST_REQUESTS = [

@@ -4,7 +4,6 @@ language and the navigation follow the reader's choice, and keep it on the next 
 from __future__ import annotations
 
 import pytest
-
 from browser_helpers import (
     error_box_count,
     expected_nav,
@@ -18,6 +17,7 @@ from browser_helpers import (
     url_path,
     wait_ready,
 )
+
 from datong.i18n import load_strings
 from datong.routing import LANGUAGE_NAMES
 
