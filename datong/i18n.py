@@ -140,8 +140,14 @@ class Texts:
         return text + "+" if figure.is_lower_bound else text
 
     def quantity(self, figure: Figure) -> str:
-        """Number, qualifier and unit in running text: 20余家 / more than 20 firms."""
-        key = f"format.{figure.unit}" + ("_at_least" if figure.is_lower_bound else "")
+        """Number, qualifier and unit in running text: 20余家 / more than 20 firms.
+
+        A figure may have its own wording (``format.figure.<id>``) where the report words it
+        its own way: a speaker's 100多人 stays 100多人, not the site's usual 100余人.
+        """
+        key = f"format.figure.{figure.id}"
+        if key not in self.strings:
+            key = f"format.{figure.unit}" + ("_at_least" if figure.is_lower_bound else "")
         return self.strings[key].format(n=self.number(figure), n_million=format_plain(figure.value / 100))
 
     def label(self, figure: Figure) -> str:

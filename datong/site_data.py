@@ -124,6 +124,14 @@ def warm() -> None:
 
 
 @once_per_key()
+def source_meta(path: Path = paths.SOURCE_META) -> Mapping:
+    """What we know of the source: reporter, as-of date, whether its year is inferred."""
+    import json
+
+    return MappingProxyType(json.loads(path.read_text(encoding="utf-8")))
+
+
+@once_per_key()
 def raw_report(path: Path = paths.RAW_REPORT) -> str:
     return path.read_text(encoding="utf-8")
 
@@ -219,9 +227,11 @@ def source_files(lang: str) -> SourceFiles:
     from datong import export, tables
 
     figs, t = figures(), texts(lang)
+    inferred = bool(source_meta()["year_is_inferred"])
     return SourceFiles(
         tables.figures_table(figs, t), tables.figures_table(figs, t, derived=True),
-        tables.figures_csv(figs, t), tables.figures_json(figs, t), export.poster_text(figs, t),
+        tables.figures_csv(figs, t, year_inferred=inferred), tables.figures_json(figs, t, year_inferred=inferred),
+        export.poster_text(figs, t),
     )  # fmt: skip
 
 

@@ -45,11 +45,16 @@ def chart_table(figure_ids: Iterable[str], figures: Figures, texts: Texts) -> pd
     return pd.DataFrame(rows)
 
 
-def figures_records(figures: Figures, texts: Texts) -> list[dict]:
-    """Every figure, reported and derived, as plain records (stable English keys)."""
+def figures_records(figures: Figures, texts: Texts, *, year_inferred: bool) -> list[dict]:
+    """Every figure, reported and derived, as plain records (stable English keys).
+
+    ``as_of_year_inferred`` travels with every date: a CSV opened on its own must not present
+    an inferred year (the report prints none) as printed.
+    """
     return [
         {
             "id": f.id, "value": f.value, "qualifier": f.qualifier, "unit": f.unit, "as_of": f.as_of or None,
+            "as_of_year_inferred": year_inferred if f.as_of else None,
             "chapter": f.chapter, "quote_zh": f.quote_zh or None, "label": texts.label(f),
             "label_zh": f.label_zh or None, "label_en": f.label_en or None,
             "derived": f.derived, "formula": f.formula or None, "note": f.note or None,
@@ -58,15 +63,15 @@ def figures_records(figures: Figures, texts: Texts) -> list[dict]:
     ]  # fmt: skip
 
 
-def figures_json(figures: Figures, texts: Texts) -> str:
-    return json.dumps(
-        {"source": texts("site.source_line"), "figures": figures_records(figures, texts)}, ensure_ascii=False, indent=2
-    )
+def figures_json(figures: Figures, texts: Texts, *, year_inferred: bool) -> str:
+    records = figures_records(figures, texts, year_inferred=year_inferred)
+    return json.dumps({"source": texts("site.source_line"), "figures": records}, ensure_ascii=False, indent=2)
 
 
-def figures_csv(figures: Figures, texts: Texts) -> bytes:
+def figures_csv(figures: Figures, texts: Texts, *, year_inferred: bool) -> bytes:
     """CSV with a BOM so spreadsheet programs read the Chinese correctly."""
-    return pd.DataFrame(figures_records(figures, texts)).to_csv(index=False).encode("utf-8-sig")
+    records = figures_records(figures, texts, year_inferred=year_inferred)
+    return pd.DataFrame(records).to_csv(index=False).encode("utf-8-sig")
 
 
 def repair_counts(counts, texts: Texts) -> list[dict[str, object]]:

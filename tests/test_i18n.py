@@ -122,3 +122,16 @@ def test_the_language_falls_back_quietly_to_the_browsers_then_simplified(request
 def test_an_absurd_locale_is_ignored():
     assert language_from_locale("zh-" + "x" * 100) == "zh-Hans"
     assert language_from_locale(42) == "zh-Hans"
+
+
+def test_a_figure_with_its_own_wording_says_it_as_the_report_does():
+    """``format.figure.<id>`` exists to keep the report's words, so in Chinese it must be them."""
+    own = {key.removeprefix("format.figure."): key for key in load_strings("zh-Hans") if key.startswith("format.figure.")}
+    assert own, "no figure has its own wording; the test would prove nothing"
+    for figure_id in own:
+        figure = FIGURES[figure_id]
+        assert texts("zh-Hans").quantity(figure) in figure.quote_zh
+        assert texts("en").quantity(figure).startswith("more than ") == figure.is_lower_bound
+    lesen, fuhua = FIGURES["lesen_staff_back"], FIGURES["fuhua_staff_back"]
+    assert (texts("zh-Hans").quantity(lesen), texts("zh-Hans").quantity(fuhua)) == ("100多人", "500余人")
+    assert "100多人" in lesen.quote_zh and "500余人" in fuhua.quote_zh

@@ -49,7 +49,7 @@ def test_a_charts_table_uses_the_same_headers_and_cells_as_the_source_chapters_t
 
 
 def test_the_json_download_holds_every_figure_with_provenance():
-    data = json.loads(figures_json(FIGURES, texts("en")))
+    data = json.loads(figures_json(FIGURES, texts("en"), year_inferred=True))
     records = {r["id"]: r for r in data["figures"]}
     assert len(records) == len(FIGURES.all)
     assert records["park_firms"]["quote_zh"] == "入驻的106家企业"
@@ -58,8 +58,18 @@ def test_the_json_download_holds_every_figure_with_provenance():
 
 
 def test_the_csv_download_opens_in_spreadsheets_with_chinese_intact():
-    raw = figures_csv(FIGURES, texts("zh-Hans"))
+    raw = figures_csv(FIGURES, texts("zh-Hans"), year_inferred=True)
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM, so Excel reads UTF-8
     rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
     assert len(rows) == len(FIGURES.all)
     assert {r["id"]: r for r in rows}["fuhua_staff_back"]["qualifier"] == "at_least"
+
+
+def test_the_downloaded_csv_says_each_dates_year_is_inferred_as_the_source_description_does():
+    from datong.site_data import source_files, source_meta
+
+    assert source_meta()["year_is_inferred"] is True
+    rows = list(csv.DictReader(io.StringIO(source_files("en").csv.decode("utf-8-sig"))))
+    dated = [r for r in rows if r["as_of"]]
+    assert len(dated) > 10 and {r["as_of_year_inferred"] for r in dated} == {"True"}
+    assert {r["as_of_year_inferred"] for r in rows if not r["as_of"]} == {""}
