@@ -14,8 +14,10 @@ default, so the manual pattern is used.)
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -121,6 +123,39 @@ def _build_pages(lang: str) -> _Navigation:
     return _Navigation(sections, by_chapter)
 
 
+_PLAIN_SEGMENT = re.compile(r"[A-Za-z0-9_.~-]{1,100}")
+
+
+def stray_path(url: object, base_url_path: object, known: set[str]) -> str | None:
+    """The address's path when it names no page of the site (a typo, a stale link), else None.
+
+    Only a plain one-segment path qualifies (it becomes a hidden page's ``url_path`` for one
+    run, so it must be one Streamlit accepts); anything else keeps Streamlit's own fallback.
+    """
+    if not isinstance(url, str):
+        return None
+    path = urlsplit(url).path.strip("/")
+    base = str(base_url_path or "").strip("/")
+    if base:
+        if path != base and not path.startswith(base + "/"):
+            return None
+        path = path[len(base) :].strip("/")
+    if not path or path in known or not _PLAIN_SEGMENT.fullmatch(path):
+        return None
+    return path
+
+
+def _with_stray_page(sections: dict[str, list], stray: str, title: str) -> dict[str, list]:
+    """The navigation plus a hidden page serving the default chapter at the stray address.
+
+    Streamlit would otherwise show the default chapter under its own "Page not found" dialog,
+    in English whatever the reader's language; the site says it in the reader's language.
+    """
+    first, *_ = sections
+    catch = st.Page(chapters.DEFAULT.script, title=title, url_path=stray, visibility="hidden")
+    return {**sections, first: [*sections[first], catch]}
+
+
 def page_of(chapter_id: str):
     """The navigation page of a chapter, for ``st.page_link`` (an object, not a file path:
     a path makes Streamlit resolve files on disk for every link on every rerun)."""
@@ -131,9 +166,14 @@ def route() -> None:
     """Choose the language, draw the switcher and navigation, run the selected chapter."""
     lang = _resolve()
     texts = site_data.texts(lang)
-    navigation = st.navigation(_navigation_pages(lang).sections, position="sidebar")
+    sections = _navigation_pages(lang).sections
+    known = {page.url_path for pages in sections.values() for page in pages} | {DEFAULT_PAGE_PATH}
+    stray = stray_path(st.context.url, st.get_option("server.baseUrlPath"), known)
+    navigation = st.navigation(_with_stray_page(sections, stray, texts(f"chapters.{chapters.DEFAULT.id}.nav")) if stray else sections, position="sidebar")
     st.set_page_config(page_title=f"{navigation.title} · {texts('site.title')}", page_icon="🏭", layout="centered")
     _language_switcher(lang)
+    if stray and navigation.url_path == stray:
+        st.info(texts("site.page_not_found"))  # says nothing of the address: never echo what a reader typed
     _local.routed = True
     try:
         navigation.run()

@@ -151,3 +151,28 @@ def test_the_source_chapter_gives_each_correction_its_reason_in_the_readers_lang
         assert expected in shown
         if lang != "en":
             assert fix.reason not in shown  # no English reason left on a Chinese page
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "stray"),
+    [
+        ("http://localhost:8501/safty", "", "safty"),
+        ("http://localhost:8501/safty/", None, "safty"),
+        ("https://example.org/news/datong/safty", "news/datong", "safty"),
+        ("https://example.org/news/datong/safety", "/news/datong/", None),  # a chapter
+        ("https://example.org/other/safty", "news/datong", None),  # not under the site's base path
+        ("http://localhost:8501/", "", None),
+        ("http://localhost:8501", "", None),
+        ("http://localhost:8501/index", "", None),  # reserved by the default page
+        ("http://localhost:8501/firms/deeper", "", None),  # nested: left to Streamlit
+        ("http://localhost:8501/%3Cscript%3E", "", None),  # not a plain segment
+        ("http://localhost:8501/" + "a" * 101, "", None),  # too long
+        (None, "", None),
+        (["http://localhost:8501/x"], "", None),
+    ],
+)
+def test_a_stray_address_is_recognised_only_when_it_is_a_plain_unknown_segment(url, base, stray):
+    from datong.routing import DEFAULT_PAGE_PATH, stray_path
+
+    known = {chapter.url_path for chapter in CHAPTERS} | {DEFAULT_PAGE_PATH}
+    assert stray_path(url, base, known) == stray

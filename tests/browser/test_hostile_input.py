@@ -81,3 +81,31 @@ def test_a_hostile_address_falls_back_quietly(browser, server, link, chapter, la
         _check_fell_back(page, server, chapter, lang)
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
+def test_an_unknown_path_says_so_in_the_readers_language_not_in_streamlits_english_dialog(browser, server, lang):
+    from datong.site_data import texts
+
+    page = new_page(browser, locale="fr-FR")
+    try:
+        open_ready(page, f"{server}/safty?lang={lang}")  # a typo, on a server readers have already reached
+        assert heading_text(page) == expected_title("overview", lang)
+        notice = page.get_by_test_id("stAlertContentInfo")
+        assert notice.inner_text().strip() == texts(lang)("site.page_not_found")
+        assert page.get_by_role("dialog").count() == 0
+        assert "Page not found" not in page.locator("body").inner_text()
+        assert query_lang(page.url) == [lang]
+        assert tracebacks(server) == 0
+    finally:
+        page.context.close()
+
+
+def test_a_known_chapter_shows_no_page_not_found_notice(browser, server):
+    page = new_page(browser)
+    try:
+        open_ready(page, f"{server}/safety?lang=en")
+        assert heading_text(page) == expected_title("safety", "en")
+        assert page.get_by_test_id("stAlertContentInfo").count() == 0
+    finally:
+        page.context.close()
