@@ -35,6 +35,13 @@ _DOCUMENT_LANG = "document_lang"
 _local = threading.local()  # each session's script run has its own thread
 
 
+def in_a_script_run() -> bool:
+    """Is this a reader's run (or a test's), rather than the server importing ``app.py``?"""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    return get_script_run_ctx(suppress_warning=True) is not None
+
+
 def current_language() -> str:
     """The language this run shows (set by :func:`route`)."""
     return st.session_state[_SESSION_LANG]

@@ -20,6 +20,7 @@ from browser_helpers import (
     open_ready,
     query_lang,
     tracebacks,
+    url_path,
     wait_ready,
 )
 
@@ -107,5 +108,26 @@ def test_a_known_chapter_shows_no_page_not_found_notice(browser, server):
         open_ready(page, f"{server}/safety?lang=en")
         assert heading_text(page) == expected_title("safety", "en")
         assert page.get_by_test_id("stAlertContentInfo").count() == 0
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize(
+    ("link", "chapter", "lang", "notice"),
+    [
+        ("/firms/x?lang=en", "firms", "en", False),
+        ("/safety/a/b/c", "safety", DEFAULT_LANG, False),
+        ("/nope/x?lang=zh-Hant", "overview", "zh-Hant", True),
+    ],
+)
+def test_a_nested_address_shows_its_chapter_not_a_blank_page(browser, server, link, chapter, lang, notice):
+    page = new_page(browser, locale="fr-FR")
+    try:
+        open_ready(page, server + link)
+        assert heading_text(page) == expected_title(chapter, lang)
+        assert url_path(page.url) == "/" + link.strip("/").split("/")[0].split("?")[0]
+        assert query_lang(page.url) == [lang]
+        assert page.get_by_test_id("stAlertContentInfo").count() == (1 if notice else 0)
+        assert tracebacks(server) == 0
     finally:
         page.context.close()

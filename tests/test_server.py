@@ -1,0 +1,72 @@
+"""The web server's redirect for nested addresses (datong.server), without a server."""
+
+import asyncio
+
+import pytest
+
+from datong.server import NestedPathRedirect, nested_path_target
+
+
+@pytest.mark.parametrize(
+    ("path", "base", "target"),
+    [
+        ("/firms/x", "", "../firms"),
+        ("/firms/x/", "", "../../firms"),  # relative to the directory /firms/x/
+        ("/firms/x/y/z", "", "../../../firms"),
+        ("/nope/x", "", "../nope"),  # then routing shows the overview with its notice
+        ("/news/datong/firms/x", "news/datong", "../firms"),
+        ("/news/datong/firms/x", "/news/datong/", "../firms"),
+        ("/firms", "", None),  # one segment: routing's business
+        ("/", "", None),
+        ("/news/datong/firms", "news/datong", None),
+        ("/other/firms/x", "news/datong", None),  # not under the base path
+        ("/safety/_stcore/health", "", None),  # the page probing for the server's base path
+        ("/_stcore/stream", "", None),
+        ("/static/js/index.js", "", None),
+        ("/media/abc.png", "", None),
+        ("/component/x/index.html", "", None),
+        ("//evil.example/x", "", None),  # left to Streamlit, which answers 400
+    ],
+)
+def test_a_nested_address_goes_to_its_first_segment_and_streamlits_own_paths_are_left_alone(path, base, target):
+    assert nested_path_target(path, base) == target
+
+
+def _call(path: str, method: str = "GET", query: bytes = b"", kind: str = "http"):
+    """Run the middleware on one request; return (what reached Streamlit, what was sent back)."""
+    reached, sent = [], []
+
+    async def streamlit(scope, receive, send):
+        reached.append(scope["path"])
+
+    async def receive():
+        return {"type": "http.request", "body": b""}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": kind, "method": method, "path": path, "query_string": query, "headers": []}
+    asyncio.run(NestedPathRedirect(streamlit)(scope, receive, send))
+    return reached, sent
+
+
+def test_the_middleware_redirects_a_nested_get_keeping_the_query():
+    reached, sent = _call("/firms/x", query=b"lang=en&x=%3Cscript%3E")
+    assert reached == []
+    assert sent[0]["status"] == 302
+    assert dict(sent[0]["headers"])[b"location"] == b"../firms?lang=en&x=%3Cscript%3E"
+
+
+@pytest.mark.parametrize(("path", "method", "kind"), [("/firms", "GET", "http"), ("/firms/x", "POST", "http"), ("/x/_stcore/stream", "GET", "websocket")])
+def test_the_middleware_passes_everything_else_to_streamlit(path, method, kind):
+    reached, sent = _call(path, method, kind=kind)
+    assert reached == [path] and sent == []
+
+
+@pytest.mark.parametrize("path", ["/firms/x", "/firms/x/", "/firms/x/y/z", "/news/datong/firms/x", "/news/datong/firms/x/y/"])
+def test_the_relative_redirect_lands_on_the_chapter_the_browser_resolves(path):
+    from urllib.parse import urljoin
+
+    base = "news/datong" if path.startswith("/news/") else ""
+    landing = urljoin("https://example.org" + path, nested_path_target(path, base))
+    assert landing == "https://example.org/" + (base + "/" if base else "") + "firms"
