@@ -132,10 +132,12 @@ class Texts:
     def compact(self, figure: Figure) -> str:
         """Short form for cards and chart labels: 91, 85.8%, 20+.
 
-        Money keeps its unit (超过3000万元 / more than ¥30 million): a bare 3000+ would mislead.
+        Money keeps its unit (超过3000万元 / ¥30 million+): a bare 3000+ would mislead. Its short
+        form is ``format.yuan_10k_short``: "more than ¥30 million" was cut off on a card.
         """
         if figure.unit == "yuan_10k":
-            return self.quantity(figure)
+            key = "format.yuan_10k_short" + ("_at_least" if figure.is_lower_bound else "")
+            return self.strings[key].format(n=self.number(figure), n_million=format_plain(figure.value / 100))
         text = self.number(figure) + ("%" if figure.unit == "percent" else "")
         return text + "+" if figure.is_lower_bound else text
 

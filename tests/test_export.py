@@ -132,7 +132,7 @@ def test_poster_numbers_end_before_their_labels_in_the_reported_or_derived_colou
 
 
 def test_money_on_the_poster_carries_its_unit():
-    assert "more than ¥30 million  " in export.poster_text(FIGURES, make_texts("en"))
+    assert "¥30 million+  " in export.poster_text(FIGURES, make_texts("en"))  # "+" is explained at its foot
     assert "3000万元  " in export.poster_text(FIGURES, make_texts("zh-Hans"))
 
 

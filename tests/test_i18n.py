@@ -89,6 +89,13 @@ def test_english_writes_money_in_yuan_and_thousands_with_commas():
     assert texts("zh-Hans").quantity(FIGURES["buruiji_q1_sales"]) == "超过3000万元"
 
 
+def test_money_on_a_card_is_short_and_keeps_its_unit_and_its_lower_bound():
+    sales = FIGURES["buruiji_q1_sales"]
+    assert texts("en").compact(sales) == "¥30 million+"  # "more than ¥30 million" was cut off on a card
+    assert texts("zh-Hans").compact(sales) == "超过3000万元"
+    assert texts("zh-Hant").compact(sales) == "超過3000萬元"
+
+
 @pytest.mark.parametrize(
     ("lang", "as_of"),
     [("en", "27 April 2020 (year inferred)"), ("zh-Hans", "2020年4月27日（年份为推断）")],

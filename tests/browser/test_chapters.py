@@ -77,6 +77,12 @@ def shown(request, browser, server):
     page.context.close()
 
 
+# Card values whose text is wider than their box (Streamlit cuts them off with an ellipsis).
+_CUT_OFF_NUMBERS = """() => [...document.querySelectorAll('[data-testid=stMetricValue]')]
+    .filter(v => [v, ...v.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+    .map(v => v.innerText)"""
+
+
 def _inside(page, selector: str, container: str) -> bool:
     return page.evaluate(
         "([s, c]) => { const e = document.querySelector(s); return !!(e && e.closest(c)); }", [selector, container]
@@ -155,6 +161,13 @@ class TestEveryChapterInEveryLanguage:
         wait_for_chart_marks(page)
         page.wait_for_timeout(600)
         assert horizontal_overflow(page) == {"document": 0, "main": 0}
+
+    def test_no_key_number_is_cut_off_at_desktop_or_phone_width(self, shown):
+        page = shown.page
+        for width in (1280, 360):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(300)
+            assert page.evaluate(_CUT_OFF_NUMBERS) == [], width
 
     def test_no_request_went_to_another_host(self, shown):
         assert len(shown.page.requests_seen) > 0
