@@ -81,6 +81,11 @@ def _set_document_language(lang: str) -> None:
     st.session_state[_DOCUMENT_LANG] = lang
 
 
+def _site_styles() -> None:
+    """The site's style rules (``datong/site.css``): sent on every run, or they would go."""
+    st.html(site_data.site_css())
+
+
 def _language_switcher(lang: str) -> None:
     texts = site_data.texts(lang)
     st.session_state[_PICKER] = lang  # allowed: set before the widget exists in this run
@@ -179,6 +184,7 @@ def route() -> None:
     navigation = st.navigation(_with_stray_page(sections, stray, texts(f"chapters.{chapters.DEFAULT.id}.nav")) if stray else sections, position="sidebar")
     st.set_page_config(page_title=f"{navigation.title} · {texts('site.title')}", page_icon="🏭", layout="centered")
     _language_switcher(lang)
+    _site_styles()
     if stray and navigation.url_path == stray:
         st.info(texts("site.page_not_found"))  # says nothing of the address: never echo what a reader typed
     _local.routed = True

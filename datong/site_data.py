@@ -124,6 +124,12 @@ def warm() -> None:
 
 
 @once_per_key()
+def site_css(path: Path = paths.SITE_CSS) -> str:
+    """The style rules, as one <style> element (our own file, never reader input)."""
+    return f"<style>{path.read_text(encoding='utf-8')}</style>"
+
+
+@once_per_key()
 def source_meta(path: Path = paths.SOURCE_META) -> Mapping:
     """What we know of the source: reporter, as-of date, whether its year is inferred."""
     import json

@@ -89,11 +89,12 @@ def key_numbers(p: Page) -> None:
         return
     with st.container(key=f"key-numbers-{p.chapter.id}"):
         st.header(p.t("ui.key_numbers"), anchor=False)
-        columns = st.columns(min(len(ids), 2))  # two across keeps long labels whole
-        for index, figure_id in enumerate(ids):
-            figure = p.figures[figure_id]
-            with columns[index % len(columns)]:
-                st.metric(p.texts.label(figure), p.texts.compact(figure), help=_figure_help(p, figure), border=True)
+        # Two across keeps long labels whole; a row at a time, so a phone (which stacks the
+        # columns) and a screen reader meet the cards in the order of the text and the charts.
+        for row in range(0, len(ids), 2):
+            for column, figure_id in zip(st.columns(2), ids[row : row + 2], strict=False):
+                figure = p.figures[figure_id]
+                column.metric(p.texts.label(figure), p.texts.compact(figure), help=_figure_help(p, figure), border=True)
 
 
 def sources(p: Page, figure_ids, place: str) -> None:

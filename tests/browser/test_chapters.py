@@ -77,8 +77,8 @@ def shown(request, browser, server):
     page.context.close()
 
 
-# Card values whose text is wider than their box (Streamlit cuts them off with an ellipsis).
-_CUT_OFF_NUMBERS = """() => [...document.querySelectorAll('[data-testid=stMetricValue]')]
+# Card labels and values whose text is wider than their box (Streamlit cuts them off with "…").
+_CUT_OFF_NUMBERS = """() => [...document.querySelectorAll('[data-testid=stMetricValue], [data-testid=stMetricLabel]')]
     .filter(v => [v, ...v.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
     .map(v => v.innerText)"""
 
@@ -168,6 +168,33 @@ class TestEveryChapterInEveryLanguage:
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_timeout(300)
             assert page.evaluate(_CUT_OFF_NUMBERS) == [], width
+
+    def test_on_a_phone_the_key_numbers_come_in_the_chapters_order(self, shown):
+        from datong.chapters import BY_ID
+        from datong.site_data import figures, texts
+
+        page, chapter = shown.page, BY_ID[shown.chapter]
+        page.set_viewport_size({"width": 360, "height": 900})
+        page.wait_for_timeout(300)
+        cards = page.get_by_test_id("stMetricLabel")
+        tops = [(cards.nth(i).bounding_box()["y"], cards.nth(i).inner_text().strip()) for i in range(cards.count())]
+        labels = [texts(shown.lang).label(figures()[f]) for f in chapter.key_figures]
+        assert [label for _, label in sorted(tops)] == labels
+
+    def test_charts_have_no_toolbar_to_show_raw_rows(self, shown):
+        page = shown.page
+        charts = page.get_by_test_id("stVegaLiteChart")
+        for i in range(charts.count()):
+            charts.nth(i).hover()
+        toolbars = page.locator("[data-testid=stFullScreenFrame]:has([data-testid=stVegaLiteChart]) [data-testid=stElementToolbar]")
+        assert [toolbars.nth(i).is_visible() for i in range(toolbars.count())] == [False] * toolbars.count()
+        assert page.get_by_role("button", name="Show data").count() == 0  # not in the tab order either
+
+    def test_a_focused_link_to_the_next_chapter_shows_a_clear_ring(self, shown):
+        link = shown.page.get_by_test_id("stPageLink-NavLink").last
+        link.focus()
+        style = link.evaluate("e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineWidth]")
+        assert style == ["solid", "3px"]
 
     def test_no_request_went_to_another_host(self, shown):
         assert len(shown.page.requests_seen) > 0
