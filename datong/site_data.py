@@ -184,6 +184,7 @@ class ReadyChart(ReadySpec):
 
     block: charts.ChartBlock
     csv: bytes
+    data_list: str  # the Data tab: the table as a list a phone can show whole
 
 
 def arrow_bytes(rows: list[dict]) -> bytes:
@@ -208,21 +209,25 @@ def _arrow_spec(chart) -> Mapping:
     return MappingProxyType(spec)
 
 
-def _ready(block: charts.ChartBlock) -> ReadyChart:
-    return ReadyChart(_arrow_spec(block.chart), block.alt, block, block.table.to_csv(index=False).encode("utf-8-sig"))
+def _ready(block: charts.ChartBlock, lang: str) -> ReadyChart:
+    from datong.markdown import markdown_records
+
+    csv = block.table.to_csv(index=False).encode("utf-8-sig")
+    listed = markdown_records(block.table.to_dict("records"), lambda label, value: texts(lang)("ui.labelled", label=label, value=value))
+    return ReadyChart(_arrow_spec(block.chart), block.alt, block, csv, listed)
 
 
 @once_per_key()
 def chart_blocks(chapter: str, lang: str, share: bool = False) -> tuple[ReadyChart, ...]:
-    return tuple(_ready(block) for block in charts.chapter_charts(chapter, figures(), texts(lang), share=share))
+    return tuple(_ready(block, lang) for block in charts.chapter_charts(chapter, figures(), texts(lang), share=share))
 
 
 @dataclass(frozen=True)
 class SourceFiles:
     """The source chapter's tables and downloads in one language, built once (nobody mutates them)."""
 
-    reported: object  # DataFrame: every reported figure with its quote
-    derived: object  # DataFrame: every derived figure with its arithmetic
+    reported_list: str  # Markdown: every reported figure with its quote
+    derived_list: str  # Markdown: every derived figure with its arithmetic
     csv: bytes
     json: str
     poster_text: str
@@ -231,11 +236,17 @@ class SourceFiles:
 @once_per_key()
 def source_files(lang: str) -> SourceFiles:
     from datong import export, tables
+    from datong.markdown import markdown_records
 
     figs, t = figures(), texts(lang)
     inferred = bool(source_meta()["year_is_inferred"])
+
+    def listed(derived: bool) -> str:
+        rows = tables.figures_table(figs, t, derived=derived).to_dict("records")
+        return markdown_records(rows, lambda label, value: t("ui.labelled", label=label, value=value))
+
     return SourceFiles(
-        tables.figures_table(figs, t), tables.figures_table(figs, t, derived=True),
+        listed(derived=False), listed(derived=True),
         tables.figures_csv(figs, t, year_inferred=inferred), tables.figures_json(figs, t, year_inferred=inferred),
         export.poster_text(figs, t),
     )  # fmt: skip

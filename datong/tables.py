@@ -37,11 +37,14 @@ def figures_table(figures: Figures, texts: Texts, *, derived: bool = False) -> p
 
 
 def chart_table(figure_ids: Iterable[str], figures: Figures, texts: Texts) -> pd.DataFrame:
-    """The figures one chart shows, as its Table tab and CSV download: same headers as above."""
+    """The figures one chart shows, as its Data tab and CSV download: same headers as above.
+
+    Where a figure comes from (printed, or our arithmetic) right after its value, as above.
+    """
     rows = []
     for figure in (figures[figure_id] for figure_id in figure_ids):
         origin = texts("ui.derived_yes") + figure.formula if figure.derived else texts("ui.derived_no")
-        rows.append(_named(figure, texts) | _described(figure, texts) | {texts("ui.is_derived"): origin})
+        rows.append(_named(figure, texts) | {texts("ui.is_derived"): origin} | _described(figure, texts))
     return pd.DataFrame(rows)
 
 

@@ -6,7 +6,6 @@ either; charts come from :mod:`datong.charts`, text from the language files.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -16,25 +15,8 @@ from datong import chapters, charts, quotes, site_data, tables
 from datong.chapters import Chapter
 from datong.figures import Figure, Figures
 from datong.i18n import Texts
+from datong.markdown import escape_markdown, markdown_table
 from datong.site_data import Article
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|$~:])")
-
-
-def escape_markdown(text: str) -> str:
-    """Show text literally: no Markdown, no LaTeX, no HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def markdown_table(rows: list[dict[str, object]]) -> str:
-    """Rows (same keys, in order) as a Markdown table, every cell shown literally."""
-    header = list(rows[0])
-
-    def line(cells) -> str:
-        return "| " + " | ".join(escape_markdown(str(cell)) for cell in cells) + " |"
-
-    rule = "| " + " | ".join("---" for _ in header) + " |"
-    return "\n".join([line(header), rule, *(line(row[key] for key in header) for row in rows)])
 
 
 @dataclass(frozen=True)
@@ -49,6 +31,10 @@ class Page:
 
     def t(self, key: str, **values: object) -> str:
         return self.texts(key, **values)
+
+    def labelled(self, label: str, value: str) -> str:
+        """ "label: value" as the language writes it (Chinese uses a full-width colon)."""
+        return self.t("ui.labelled", label=label, value=value)
 
     def chapter_key(self, name: str) -> str:
         return f"chapters.{self.chapter.id}.{name}"
@@ -74,9 +60,9 @@ def narrative(p: Page) -> None:
 def _figure_help(p: Page, figure: Figure) -> str:
     parts = [p.texts.as_of(figure)]
     if figure.derived:
-        parts.append(f"{p.t('ui.derived')}: {figure.formula}")
+        parts.append(p.labelled(p.t("ui.derived"), figure.formula))
     else:
-        parts.append(f"{p.t('ui.in_the_report')}: “{p.texts.quote(figure)}”")
+        parts.append(p.labelled(p.t("ui.in_the_report"), f"“{p.texts.quote(figure)}”"))
     if figure.is_lower_bound:
         parts.append(p.t("ui.at_least_note"))
     return "  \n".join(escape_markdown(part) for part in parts)
@@ -108,7 +94,8 @@ def sources(p: Page, figure_ids, place: str) -> None:
     if derived:
         st.markdown(
             "\n".join(
-                f"- **{escape_markdown(p.texts.label(f))}** · {escape_markdown(p.t('ui.derived'))}: `{f.formula}`" for f in derived
+                f"- **{escape_markdown(p.texts.label(f))}** · {p.labelled(escape_markdown(p.t('ui.derived')), escape_markdown(f.formula))}"
+                for f in derived
             )
         )
     zh_lang = "zh-Hant" if p.lang == "zh-Hant" else "zh-Hans"
@@ -151,7 +138,8 @@ def chart_block(p: Page, ready: site_data.ReadyChart, share: bool = False) -> No
                 _chart_tab(p, ready)
         if table_tab.open:
             with table_tab:
-                st.dataframe(block.table, hide_index=True, width="stretch")
+                # A list, not a grid: a grid cut columns off on a phone (the CSV is the table).
+                st.markdown(ready.data_list)
                 _downloads(p, ready, share)
         if source_tab.open:
             with source_tab:
@@ -222,18 +210,19 @@ def _picked_figure(p: Page, block, event) -> str | None:
 def _downloads(p: Page, ready: site_data.ReadyChart, share: bool) -> None:
     block = ready.block
     where = (p.chapter.id, p.lang, share, block.id)
-    columns = st.columns(3)
-    columns[0].download_button(
+    # One row that wraps; no rerun on a click (a rerun could drop a file still being fetched).
+    row = st.container(horizontal=True)
+    row.download_button(
         p.t("ui.download_csv"), ready.csv,
-        file_name=f"datong-{block.id}-{p.lang}.csv", mime="text/csv", key=f"csv-{block.id}",
+        file_name=f"datong-{block.id}-{p.lang}.csv", mime="text/csv", key=f"csv-{block.id}", on_click="ignore",
     )  # fmt: skip
-    columns[1].download_button(
+    row.download_button(
         p.t("ui.download_png"), lambda: site_data.chart_file(*where, "png"),
-        file_name=f"datong-{block.id}-{p.lang}.png", mime="image/png", key=f"png-{block.id}",
+        file_name=f"datong-{block.id}-{p.lang}.png", mime="image/png", key=f"png-{block.id}", on_click="ignore",
     )  # fmt: skip
-    columns[2].download_button(
+    row.download_button(
         p.t("ui.download_svg"), lambda: site_data.chart_file(*where, "svg"),
-        file_name=f"datong-{block.id}-{p.lang}.svg", mime="image/svg+xml", key=f"svg-{block.id}",
+        file_name=f"datong-{block.id}-{p.lang}.svg", mime="image/svg+xml", key=f"svg-{block.id}", on_click="ignore",
     )  # fmt: skip
 
 
@@ -297,6 +286,7 @@ def full_article(p: Page) -> None:
     st.header(p.t("source.article_heading"), anchor=False)
     labels = {lang: p.t(f"source.tab_{lang.replace('-', '_').lower()}") for lang in ("zh-Hans", "zh-Hant", "en")}
     raw_label = p.t("source.tab_raw")
+    st.caption(p.t("source.tabs_caption"))
     # Lazy tabs, opening on the reader's own language: only the open text is sent.
     tabs = st.tabs([*labels.values(), raw_label], default=labels[p.lang], key=f"article-tabs-{p.lang}", on_change="rerun")
     for tab, lang in zip(tabs, labels, strict=False):  # the fourth tab, the raw text, follows
@@ -321,9 +311,9 @@ def repairs(p: Page) -> None:
     # A list, not a table: the reasons are sentences, and a grid would cut them off on a phone.
     st.markdown(
         "\n".join(
-            f"- {escape_markdown(p.t('source.correction_match'))}: `{c.match}` → "
-            f"{escape_markdown(p.t('source.correction_replacement'))}: `{c.replacement}`  \n"
-            f"{escape_markdown(p.t('source.correction_reason'))}: {escape_markdown(p.texts.reason(c))}"
+            f"- {p.labelled(escape_markdown(p.t('source.correction_match')), f'`{c.match}`')} → "
+            f"{p.labelled(escape_markdown(p.t('source.correction_replacement')), f'`{c.replacement}`')}  \n"
+            f"{p.labelled(escape_markdown(p.t('source.correction_reason')), escape_markdown(p.texts.reason(c)))}"
             for c in site_data.corrections()
         )
     )
@@ -333,17 +323,12 @@ def all_figures(p: Page) -> None:
     """Every reported figure with its quote, then every derived figure with its arithmetic."""
     st.header(p.t("source.figures_heading"), anchor=False)
     files = site_data.source_files(p.lang)
-    table = files.reported
-    st.dataframe(table, hide_index=True, width="stretch", height=_all_rows(table), key="all-figures")
+    # Lists, not grids: on a phone a grid cut the values and quotes off. The CSV and JSON
+    # downloads below hold the same figures as a table.
+    st.markdown(files.reported_list)
     st.header(p.t("source.derived_heading"), anchor=False)
     st.markdown(p.t("ui.derived_note"))
-    table = files.derived
-    st.dataframe(table, hide_index=True, width="stretch", height=_all_rows(table), key="derived-figures")
-
-
-def _all_rows(table) -> int:
-    """A grid height that shows every row: readers checking figures should not scroll inside it."""
-    return 35 * (len(table) + 1) + 3
+    st.markdown(files.derived_list)
 
 
 def downloads(p: Page) -> None:
@@ -353,21 +338,21 @@ def downloads(p: Page) -> None:
     left, right = st.columns(2)
     left.download_button(
         p.t("ui.download_csv"), files.csv,
-        file_name="datong-figures.csv", mime="text/csv", key="dl-figures-csv",
+        file_name="datong-figures.csv", mime="text/csv", key="dl-figures-csv", on_click="ignore",
     )  # fmt: skip
     left.download_button(
         p.t("ui.download_json"), files.json,
-        file_name="datong-figures.json", mime="application/json", key="dl-figures-json",
+        file_name="datong-figures.json", mime="application/json", key="dl-figures-json", on_click="ignore",
     )  # fmt: skip
     left.download_button(
         p.t("ui.download_article"), "\n".join(p.article.full_text(p.lang)) + "\n",
-        file_name=f"datong-article.{p.lang}.txt", mime="text/plain", key="dl-article",
+        file_name=f"datong-article.{p.lang}.txt", mime="text/plain", key="dl-article", on_click="ignore",
     )  # fmt: skip
     right.download_button(
         p.t("source.download_poster"), lambda: site_data.poster_png(p.lang),
-        file_name=f"datong-poster.{p.lang}.png", mime="image/png", key="dl-poster",
+        file_name=f"datong-poster.{p.lang}.png", mime="image/png", key="dl-poster", on_click="ignore",
     )  # fmt: skip
     right.download_button(
         p.t("source.download_poster_text"), files.poster_text,
-        file_name=f"datong-poster.{p.lang}.txt", mime="text/plain", key="dl-poster-text",
+        file_name=f"datong-poster.{p.lang}.txt", mime="text/plain", key="dl-poster-text", on_click="ignore",
     )  # fmt: skip

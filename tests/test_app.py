@@ -176,3 +176,32 @@ def test_a_stray_address_is_recognised_only_when_it_is_a_plain_unknown_segment(u
 
     known = {chapter.url_path for chapter in CHAPTERS} | {DEFAULT_PAGE_PATH}
     assert stray_path(url, base, known) == stray
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_source_chapter_lists_every_figure_with_its_value_and_quote_and_no_internal_id(lang):
+    at = run("source", lang=lang)
+    texts = Texts(lang, load_strings(lang), figures())
+    shown = " ".join(m.value for m in at.markdown).replace("\\", "")  # un-escape Markdown
+    for figure in figures().all:
+        item = f"**{texts.label(figure)}** · {texts.compact(figure)}"
+        assert item in shown, item
+        check = figure.formula if figure.derived else texts.quote(figure)
+        assert texts("ui.labelled", label=texts("ui.formula" if figure.derived else "ui.quote"), value=check) in shown
+    assert "park_firms_resumed" not in shown and not at.dataframe
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_charts_data_tab_lists_each_of_its_figures_with_where_it_comes_from(lang):
+    from datong.site_data import chart_blocks
+
+    texts = Texts(lang, load_strings(lang), figures())
+    for ready in chart_blocks("overview", lang):
+        items = ready.data_list.replace("\\", "").split("\n- ")
+        assert len(items) == len(ready.block.figure_ids)
+        for item, figure_id in zip(items, ready.block.figure_ids, strict=True):
+            figure = figures()[figure_id]
+            lines = item.removeprefix("- ").splitlines()
+            assert lines[0].strip() == f"**{texts.label(figure)}** · {texts.compact(figure)}"
+            origin = texts("ui.derived_yes") + figure.formula if figure.derived else texts("ui.derived_no")
+            assert lines[1].strip() == texts("ui.labelled", label=texts("ui.is_derived"), value=origin)

@@ -62,7 +62,7 @@ def test_every_number_in_the_text_is_a_figure_as_that_language_writes_it(lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_placeholder_names_a_figure_or_a_known_field(lang):
-    known = set(FIGURES.by_id) | {"n", "n_million", "date", "title", "rate", "total", "needed", "more", "resumed"}
+    known = set(FIGURES.by_id) | {"n", "n_million", "date", "title", "rate", "total", "needed", "more", "resumed", "label", "value"}
     for key, template in load_strings(lang).items():
         unknown = set(placeholders(template)) - known
         assert not unknown, f"{lang} {key}: {unknown}"

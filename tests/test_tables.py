@@ -40,7 +40,7 @@ def test_a_charts_table_uses_the_same_headers_and_cells_as_the_source_chapters_t
     t = texts(lang)
     ids = ("park_firms", "firms_helped_transport_permits", "below_scale_resumption_rate")
     table = chart_table(ids, FIGURES, t)
-    assert list(table.columns) == [t(f"ui.{k}") for k in ("figure", "value", "qualifier", "unit", "when", "is_derived")]
+    assert list(table.columns) == [t(f"ui.{k}") for k in ("figure", "value", "is_derived", "qualifier", "unit", "when")]
     everything = {f.id: row for f, row in zip(FIGURES.reported, figures_table(FIGURES, t).to_dict("records"), strict=True)}
     shared = [t(f"ui.{k}") for k in ("figure", "value", "qualifier", "unit", "when")]
     for figure_id, row in zip(ids[:2], table.to_dict("records"), strict=False):  # the third row is derived

@@ -225,3 +225,17 @@ class TestEveryChapterInEveryLanguage:
         assert nav_labels(page) == expected_nav(lang)
         assert html_lang(page) == lang  # set once per session; the next chapter keeps it
         assert error_box_count(page) == 0
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_on_a_phone_the_source_chapter_shows_all_four_article_tabs(browser, server, lang):
+    page = new_page(browser, width=360, height=800)
+    try:
+        open_ready(page, f"{server}/source?lang={lang}")
+        strings = load_strings(lang)
+        for key in ("tab_zh_hans", "tab_zh_hant", "tab_en", "tab_raw"):
+            tab = page.get_by_role("tab", name=strings[f"source.{key}"], exact=True)
+            box = tab.bounding_box()
+            assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 360, (key, box)
+    finally:
+        page.context.close()
