@@ -142,3 +142,10 @@ def test_a_figure_with_its_own_wording_says_it_as_the_report_does():
     lesen, fuhua = FIGURES["lesen_staff_back"], FIGURES["fuhua_staff_back"]
     assert (texts("zh-Hans").quantity(lesen), texts("zh-Hans").quantity(fuhua)) == ("100多人", "500余人")
     assert "100多人" in lesen.quote_zh and "500余人" in fuhua.quote_zh
+
+
+def test_english_figure_labels_are_in_sentence_case():
+    """Cards, lists and the picker show labels on their own; lowercase ones read as fragments."""
+    labels = [texts("en").label(figure) for figure in FIGURES.all]
+    assert len(labels) == len(FIGURES.all) > 20
+    assert [label for label in labels if not label[0].isupper()] == []
