@@ -209,12 +209,28 @@ def _arrow_spec(chart) -> Mapping:
     return MappingProxyType(spec)
 
 
+def without_title(spec: Mapping) -> Mapping:
+    """The spec as the page shows it: the block's heading already says the title, so the chart
+    drops it and shows only its subtitle, styled as one (downloads, drawn from the chart, keep
+    both). Vega draws no subtitle under an empty title, so the subtitle takes the title's place."""
+    from datong import theme
+
+    title = spec.get("title")
+    shown = {key: value for key, value in spec.items() if key != "title"}
+    if isinstance(title, Mapping) and title.get("subtitle"):
+        shown["title"] = {
+            "text": title["subtitle"], "fontSize": theme.FONT_SIZE, "fontWeight": "normal", "color": theme.MUTED_TEXT,
+            **{key: value for key, value in title.items() if key not in ("text", "subtitle")},
+        }  # fmt: skip
+    return MappingProxyType(shown)
+
+
 def _ready(block: charts.ChartBlock, lang: str) -> ReadyChart:
     from datong.markdown import markdown_records
 
     csv = block.table.to_csv(index=False).encode("utf-8-sig")
     listed = markdown_records(block.table.to_dict("records"), lambda label, value: texts(lang)("ui.labelled", label=label, value=value))
-    return ReadyChart(_arrow_spec(block.chart), block.alt, block, csv, listed)
+    return ReadyChart(without_title(_arrow_spec(block.chart)), block.alt, block, csv, listed)
 
 
 @once_per_key()

@@ -66,3 +66,20 @@ def test_the_document_language_script_is_sent_once_per_session_and_again_after_a
     at.segmented_control(key="lang_picker").set_value(other).run()
     assert _language_scripts(at) == 1
     assert f"{other!r}" in next(e.proto.body for e in at.get("html") if "documentElement.lang" in e.proto.body)
+
+
+def test_a_chart_on_the_page_leaves_its_title_to_the_heading_above_it_but_keeps_its_subtitle():
+    from datong.chapters import CHAPTERS
+    from datong.site_data import chart_blocks
+
+    seen_subtitles = 0
+    for chapter in CHAPTERS:
+        for ready in chart_blocks(chapter.id, "en"):
+            full = ready.block.chart.to_dict()["title"]  # what the PNG and SVG downloads draw
+            shown = ready.spec.get("title")
+            if isinstance(full, dict) and full.get("subtitle"):
+                seen_subtitles += 1
+                assert shown["text"] == full["subtitle"] and "subtitle" not in shown
+            else:
+                assert shown is None, (ready.block.id, shown)
+    assert seen_subtitles >= 2  # the two bar charts that explain their faded ends
