@@ -239,3 +239,15 @@ def test_on_a_phone_the_source_chapter_shows_all_four_article_tabs(browser, serv
             assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 360, (key, box)
     finally:
         page.context.close()
+
+
+@pytest.mark.parametrize(("chapter", "lang"), [("guidance", "en"), ("firms", "en"), ("firms", "zh-Hans")])
+def test_on_a_phone_next_stays_at_the_right_when_the_links_wrap(browser, server, chapter, lang):
+    page = new_page(browser, width=320, height=800)
+    try:
+        open_ready(page, f"{server}/{chapter}?lang={lang}")
+        row = page.locator(".st-key-previous-next").bounding_box()
+        following = page.get_by_test_id("stPageLink-NavLink").last.bounding_box()
+        assert abs((following["x"] + following["width"]) - (row["x"] + row["width"])) <= 16, (following, row)
+    finally:
+        page.context.close()
