@@ -267,7 +267,7 @@ def what_if(p: Page) -> None:
         lowest, highest = charts.what_if_range(p.figures["park_resumption_rate"].value)
         rate = st.slider(
             p.t("explore.slider_label"), min_value=lowest, max_value=highest, value=max(lowest, 90.0),
-            step=charts.WHAT_IF_STEP, format="%.1f%%", key="what-if-rate",
+            step=charts.WHAT_IF_STEP, format="%g%%", key="what-if-rate",  # 90%, 86.5%: as the sentence below writes it
         )  # fmt: skip
         rate = min(max(float(rate), lowest), highest)  # whatever a client sends
         needed, more = charts.firms_needed(rate, int(total.value), int(resumed.value))
