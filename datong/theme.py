@@ -44,6 +44,9 @@ TEXT_COLOURS = {"text": TEXT, "muted_text": MUTED_TEXT, "derived_text": DERIVED_
 DASH_DERIVED = [6, 3]
 DASH_LOWER_BOUND = [2, 2]
 DASH_HYPOTHETICAL = [2, 3]
+# On a unit square (about 14 px a side, 2 px apart) a long dash ran into the neighbours' and
+# read as a lattice; a short one keeps each square whole, so the firms can be counted.
+DASH_UNIT = [3, 2]
 
 FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif'
 FONT_SIZE = 12

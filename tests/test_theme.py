@@ -65,3 +65,11 @@ def test_every_role_has_its_own_colour_and_its_own_dash():
 def test_the_palette_is_an_okabe_ito_subset_for_colour_blind_readers():
     okabe_ito = {"#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"}
     assert {theme.REPORTED, theme.DERIVED, theme.LOWER_BOUND, theme.HYPOTHETICAL} <= okabe_ito
+
+
+def test_unit_squares_that_need_a_dash_use_one_short_enough_to_keep_each_square_whole():
+    from datong.charts import STYLES
+
+    assert sum(theme.DASH_UNIT) <= 6 < sum(theme.DASH_DERIVED)  # several dashes per 14 px side
+    assert STYLES["derived"]["strokeDash"] == STYLES["not_resumed"]["strokeDash"] == theme.DASH_UNIT
+    assert STYLES["not_resumed"]["fill"] == theme.REMAINDER_TINT  # a tile, not a hole in a lattice
