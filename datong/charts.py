@@ -109,12 +109,16 @@ def label_with_tag(figure: Figure, texts: Texts) -> str:
 # ----------------------------------------------------------------------------- text layout
 
 
+# Punctuation the charts' CJK-first fonts draw one em wide, although Unicode calls it ambiguous.
+_CJK_FONT_WIDE = set("“”‘’…—·")
+
+
 def _char_width(char: str, size: float) -> float:
-    return size if unicodedata.east_asian_width(char) in "WF" else size * 0.6
+    return size if char in _CJK_FONT_WIDE or unicodedata.east_asian_width(char) in "WF" else size * 0.6
 
 
 def text_width(text: str, size: float) -> float:
-    """A generous estimate of rendered width in px (CJK one em, Latin 0.6 em)."""
+    """A generous estimate of rendered width in px (CJK and CJK-font punctuation one em, Latin 0.6 em)."""
     return sum(_char_width(c, size) for c in text)
 
 
@@ -314,12 +318,13 @@ def _finish(chart: alt.TopLevelMixin, texts: Texts, chart_id: str, *, title_widt
     # Explicit autosize: Streamlit otherwise applies "fit", which squeezes a pixel canvas
     # (title included) into the canvas height and makes unit squares overlap.
     stretches = getattr(chart, "width", None) == "container"
+    font = theme.font_for(texts.lang)  # axes name theirs apart from the chart-wide font
     return chart.properties(
         autosize=alt.AutoSizeParams(type="fit-x" if stretches else "pad", contains="padding"),
         title=_title(texts, chart_id, title_width, subtitle),
         description=description if description is not None else texts(f"charts.{chart_id}.description", **values),
         params=params,
-    )  # fmt: skip
+    ).configure(font=font).configure_axis(labelFont=font, titleFont=font)  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- overview

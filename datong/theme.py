@@ -49,6 +49,14 @@ DASH_HYPOTHETICAL = [2, 3]
 DASH_UNIT = [3, 2]
 
 FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif'
+# English charts: Latin fonts first, so “quotes” and punctuation are not drawn one em wide by a
+# CJK font; Chinese names in English text still fall back to the CJK fonts after them.
+FONT_LATIN_FIRST = '"Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", ' + FONT
+
+
+def font_for(lang: str) -> str:
+    """The chart font stack for a language (the theme's ``font``, which every text uses)."""
+    return FONT_LATIN_FIRST if lang == "en" else FONT
 FONT_SIZE = 12
 LABEL_SIZE = 13
 TITLE_SIZE = 16
@@ -87,15 +95,15 @@ def datong_theme() -> alt.theme.ThemeConfig:
             "axis": {
                 "labelColor": TEXT, "titleColor": MUTED_TEXT, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE,
                 "titleFontWeight": "normal", "domainColor": MUTED_TEXT, "tickColor": MUTED_TEXT,
-                "gridColor": GRID, "labelFont": FONT, "titleFont": FONT,
+                "gridColor": GRID,
             },
-            "header": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": LABEL_SIZE, "labelFont": FONT},
+            "header": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": LABEL_SIZE},
             "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE},
             # Marks stay out of the accessibility tree: their default labels list helper fields
             # ("zero: 0; order: 0 …") and a unit chart would read 323 squares one by one. Each
             # chart's description is its accessible name, and the Table tab holds the data.
             "mark": {"aria": False},
-            "text": {"color": TEXT, "fontSize": LABEL_SIZE, "font": FONT},
+            "text": {"color": TEXT, "fontSize": LABEL_SIZE},
             "bar": {"color": REPORTED},
             "rect": {"color": REPORTED},
             "square": {"color": REPORTED},

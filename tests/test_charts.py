@@ -365,3 +365,8 @@ def test_a_chart_without_the_pick_selection_never_refers_to_it(lang):
     assert "params" not in spec or all(p["name"] != "pick" for p in spec["params"])
     assert _pick_conditions(spec) == []
     assert _marks_with_tooltips(spec)  # it does draw figures, just not clickable ones
+
+
+def test_curly_quotes_count_as_wide_as_the_cjk_fonts_draw_them():
+    assert charts.text_width("“more than”", 10) == 2 * 10 + 9 * 6
+    assert charts.text_width("55 ÷ 67", 10) == 7 * 6  # ÷ stays narrow

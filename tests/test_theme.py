@@ -73,3 +73,17 @@ def test_unit_squares_that_need_a_dash_use_one_short_enough_to_keep_each_square_
     assert sum(theme.DASH_UNIT) <= 6 < sum(theme.DASH_DERIVED)  # several dashes per 14 px side
     assert STYLES["derived"]["strokeDash"] == STYLES["not_resumed"]["strokeDash"] == theme.DASH_UNIT
     assert STYLES["not_resumed"]["fill"] == theme.REMAINDER_TINT  # a tile, not a hole in a lattice
+
+
+def test_english_charts_use_latin_fonts_first_and_chinese_ones_cjk_fonts_first():
+    from test_charts import make_texts
+
+    from datong.charts import chapter_charts
+    from datong.site_data import figures
+
+    for lang in ("en", "zh-Hans"):
+        spec = chapter_charts("departments", figures(), make_texts(lang))[0].chart.to_dict()
+        fonts = {spec["config"]["font"], spec["config"]["axis"]["labelFont"], spec["config"]["axis"]["titleFont"]}
+        assert fonts == {theme.font_for(lang)}
+    assert theme.font_for("en").startswith('"Helvetica Neue", Arial') and theme.font_for("en").endswith(theme.FONT)
+    assert theme.font_for("zh-Hant") == theme.FONT
