@@ -1,6 +1,7 @@
 """The web server's redirect for nested addresses (datong.server), without a server."""
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -46,7 +47,9 @@ def _call(path: str, method: str = "GET", query: bytes = b"", kind: str = "http"
         sent.append(message)
 
     scope = {"type": kind, "method": method, "path": path, "query_string": query, "headers": []}
-    asyncio.run(NestedPathRedirect(streamlit)(scope, receive, send))
+    # In a thread of its own: AppTest, earlier in the same session, leaves an event loop running here.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, NestedPathRedirect(streamlit)(scope, receive, send)).result()
     return reached, sent
 
 
