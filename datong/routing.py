@@ -30,6 +30,7 @@ LANGUAGE_NAMES = {"zh-Hans": "简体", "zh-Hant": "繁體", "en": "English"}
 DEFAULT_PAGE_PATH = "index"
 _SESSION_LANG = "reader_lang"
 _PICKER = "lang_picker"
+_PHONE_PICKER = "lang_picker_phone"
 _PAGES = "navigation_pages"
 _DOCUMENT_LANG = "document_lang"
 _local = threading.local()  # each session's script run has its own thread
@@ -60,8 +61,8 @@ def _resolve() -> str:
     return lang
 
 
-def _on_pick() -> None:
-    chosen = st.session_state.get(_PICKER)
+def _on_pick(key: str = _PICKER) -> None:
+    chosen = st.session_state.get(key)
     if chosen in LANGUAGES:
         st.session_state[_SESSION_LANG] = chosen
         st.query_params["lang"] = chosen
@@ -81,21 +82,36 @@ def _set_document_language(lang: str) -> None:
     st.session_state[_DOCUMENT_LANG] = lang
 
 
+def _phone_language_switcher(lang: str) -> None:
+    """The language control again at the top of the page, shown on phones only (site.css).
+
+    On a phone the sidebar, with its switcher, starts folded away behind an unlabelled button;
+    a reader sent a link in a language they do not read needs a way out they can see. (Links
+    to the same page with another ``?lang`` switched the page but left the old one in the URL.)
+    """
+    with st.container(key="phone-languages"):
+        _language_control(lang, _PHONE_PICKER, label_visibility="collapsed")
+
+
 def _site_styles() -> None:
     """The site's style rules (``datong/site.css``): sent on every run, or they would go."""
     st.html(site_data.site_css())
 
 
+def _language_control(lang: str, key: str, **layout) -> None:
+    """The three languages as one control; choosing one writes it to the session and the URL."""
+    st.session_state[key] = lang  # allowed: set before the widget exists in this run
+    st.segmented_control(  # no page icons anywhere: a :material/: icon fetches a web font
+        site_data.texts(lang)("site.language_label"), LANGUAGES, key=key, required=True,
+        format_func=LANGUAGE_NAMES.__getitem__, on_change=_on_pick, args=(key,), **layout,
+    )  # fmt: skip
+
+
 def _language_switcher(lang: str) -> None:
-    texts = site_data.texts(lang)
-    st.session_state[_PICKER] = lang  # allowed: set before the widget exists in this run
     with st.sidebar:
-        st.segmented_control(  # no page icons anywhere: a :material/: icon fetches a web font
-            texts("site.language_label"), LANGUAGES, key=_PICKER, required=True,
-            format_func=LANGUAGE_NAMES.__getitem__, on_change=_on_pick,
-        )  # fmt: skip
+        _language_control(lang, _PICKER)
         _set_document_language(lang)
-        st.caption(texts("site.source_line"))
+        st.caption(site_data.texts(lang)("site.source_line"))
 
 
 @dataclass(frozen=True)
@@ -185,6 +201,7 @@ def route() -> None:
     st.set_page_config(page_title=f"{navigation.title} · {texts('site.title')}", page_icon="🏭", layout="centered")
     _language_switcher(lang)
     _site_styles()
+    _phone_language_switcher(lang)
     if stray and navigation.url_path == stray:
         st.info(texts("site.page_not_found"))  # says nothing of the address: never echo what a reader typed
     _local.routed = True

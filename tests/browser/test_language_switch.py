@@ -71,3 +71,32 @@ def test_the_three_languages_sit_on_one_row_of_the_sidebar(browser, server, widt
         assert len({round(box["y"]) for box in boxes}) == 1, boxes  # one row: no language wrapped below
     finally:
         page.context.close()
+
+
+def test_on_a_phone_the_language_control_sits_at_the_top_and_switches_page_and_address(browser, server):
+    page = new_page(browser, width=360, height=800)
+    try:
+        open_ready(page, f"{server}/safety?lang=zh-Hans")
+        row = page.locator(".st-key-phone-languages")
+        assert row.is_visible()
+        radios = row.get_by_role("radio")
+        assert [radios.nth(i).inner_text().strip() for i in range(radios.count())] == list(LANGUAGE_NAMES.values())
+        radios.filter(has_text=LANGUAGE_NAMES["en"]).click()
+        _wait_for_heading(page, expected_title("safety", "en"))
+        page.wait_for_function("() => new URLSearchParams(location.search).get('lang') === 'en'")
+        assert url_path(page.url) == "/safety"
+        assert query_lang(page.url) == ["en"]
+        page.wait_for_function("() => document.documentElement.lang === 'en'")
+        assert row.get_by_role("radio", checked=True).inner_text().strip() == LANGUAGE_NAMES["en"]
+    finally:
+        page.context.close()
+
+
+def test_on_a_desktop_the_sidebar_switcher_is_the_only_one(browser, server):
+    page = new_page(browser, width=1280, height=900)
+    try:
+        open_ready(page, f"{server}/safety?lang=en")
+        assert not page.locator(".st-key-phone-languages").is_visible()
+        assert page.get_by_test_id("stSidebar").get_by_role("radio").count() == 3
+    finally:
+        page.context.close()
