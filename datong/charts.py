@@ -174,7 +174,7 @@ STYLES = {
     "lower_bound": {"fill": theme.LOWER_BOUND, "stroke": theme.LOWER_BOUND, "strokeDash": [1, 0]},
     "lower_bound_open": {"fill": theme.BACKGROUND, "stroke": theme.LOWER_BOUND, "strokeDash": theme.DASH_LOWER_BOUND},
     "derived": {"fill": theme.DERIVED_TINT, "stroke": theme.DERIVED, "strokeDash": theme.DASH_UNIT},
-    "not_resumed": {"fill": theme.REMAINDER_TINT, "stroke": theme.NOT_RESUMED, "strokeDash": theme.DASH_UNIT},
+    "not_resumed": {"fill": theme.BACKGROUND, "stroke": theme.NOT_RESUMED, "strokeDash": theme.DASH_UNIT},
     "hypothetical": {"fill": theme.HYPOTHETICAL_TINT, "stroke": theme.HYPOTHETICAL, "strokeDash": theme.DASH_HYPOTHETICAL},
 }
 

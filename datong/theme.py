@@ -45,8 +45,9 @@ DASH_DERIVED = [6, 3]
 DASH_LOWER_BOUND = [2, 2]
 DASH_HYPOTHETICAL = [2, 3]
 # On a unit square (about 14 px a side, 2 px apart) a long dash ran into the neighbours' and
-# read as a lattice; a short one keeps each square whole, so the firms can be counted.
-DASH_UNIT = [3, 2]
+# read as a lattice; a short one keeps each derived square whole, so the firms can be counted.
+# Long dash, short gap: unlike the hypothetical squares' dots (short dash, long gap).
+DASH_UNIT = [4, 2]
 
 FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif'
 # English charts: Latin fonts first, so “quotes” and punctuation are not drawn one em wide by a

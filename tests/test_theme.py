@@ -67,12 +67,19 @@ def test_the_palette_is_an_okabe_ito_subset_for_colour_blind_readers():
     assert {theme.REPORTED, theme.DERIVED, theme.LOWER_BOUND, theme.HYPOTHETICAL} <= okabe_ito
 
 
-def test_unit_squares_that_need_a_dash_use_one_short_enough_to_keep_each_square_whole():
+def test_unit_squares_tell_their_kinds_apart_without_colour_and_stay_countable():
     from datong.charts import STYLES
 
-    assert sum(theme.DASH_UNIT) <= 6 < sum(theme.DASH_DERIVED)  # several dashes per 14 px side
-    assert STYLES["derived"]["strokeDash"] == STYLES["not_resumed"]["strokeDash"] == theme.DASH_UNIT
-    assert STYLES["not_resumed"]["fill"] == theme.REMAINDER_TINT  # a tile, not a hole in a lattice
+    def look(style: dict) -> tuple:
+        fill = "filled" if style["fill"] == style["stroke"] else "hollow" if style["fill"] == theme.BACKGROUND else "tinted"
+        return fill, tuple(style["strokeDash"])
+
+    kinds = ("reported", "not_resumed", "derived", "hypothetical")  # what one unit chart can mix
+    assert len({look(STYLES[kind]) for kind in kinds}) == len(kinds)
+    assert look(STYLES["not_resumed"]) == ("hollow", tuple(theme.DASH_UNIT))  # not back at work, and derived
+    assert STYLES["derived"]["strokeDash"] == theme.DASH_UNIT and sum(theme.DASH_UNIT) <= 6 < sum(theme.DASH_DERIVED)
+    dash, gap = theme.DASH_UNIT
+    assert dash > gap and theme.DASH_HYPOTHETICAL[0] < theme.DASH_HYPOTHETICAL[1]  # dashes and dots
 
 
 def test_english_charts_use_latin_fonts_first_and_chinese_ones_cjk_fonts_first():
