@@ -27,6 +27,11 @@ def markdown_table(rows: list[dict[str, object]]) -> str:
     return "\n".join([line(header), rule, *(line(row[key] for key in header) for row in rows)])
 
 
+def _filled(value: object) -> bool:
+    """Not empty, None or a missing pandas value (NaN is the one value unequal to itself)."""
+    return value not in ("", None) and value == value
+
+
 def markdown_records(rows: list[dict[str, object]], labelled: Callable[[str, str], str], *, skip=("id",)) -> str:
     """Rows as a list a phone can show whole (a wide grid cut values and quotes off).
 
@@ -36,9 +41,11 @@ def markdown_records(rows: list[dict[str, object]], labelled: Callable[[str, str
     """
     items = []
     for row in rows:
-        cells = [(escape_markdown(str(k)), escape_markdown(str(v))) for k, v in row.items() if k not in skip and v not in ("", None)]
-        (_, name), (_, value), *rest = cells
-        lines = [f"- **{name}** · {value}"]
+        cells = [(escape_markdown(str(k)), escape_markdown(str(v))) for k, v in row.items() if k not in skip and _filled(v)]
+        if not cells:
+            continue
+        (_, name), *rest = cells
+        lines = [f"- **{name}**" + (f" · {rest.pop(0)[1]}" if rest else "")]
         if rest:
             lines.append("  " + labelled(*rest[0]))
         if rest[1:]:

@@ -18,20 +18,21 @@ STREAMLIT_SEGMENTS = frozenset({"_stcore", "media", "component", "static", "app"
 def nested_path_target(path: str, base_url_path: str = "") -> str | None:
     """Where to send a request for ``path``: its first segment when it is nested, else None.
 
-    The answer is relative (``../firms``), so it stays right behind a proxy that adds a prefix
-    Streamlit never sees. ``//`` paths are left to Streamlit, which refuses them.
+    ``path`` is the address as the browser sent it (still percent-encoded: ``x%2Fy`` is one
+    segment to the browser, so it must be one here). The answer is relative (``../firms``), so
+    it stays right behind a proxy that adds a prefix Streamlit never sees. ``//`` paths are
+    left to Streamlit, which refuses them.
     """
     if path.startswith("//"):
         return None
-    segments = [s for s in path.split("/") if s]
+    parts = path.lstrip("/").split("/")  # empty parts count: the browser resolves "../" by them
     prefix = [s for s in base_url_path.split("/") if s]
-    if segments[: len(prefix)] != prefix:
+    if parts[: len(prefix)] != prefix:
         return None
-    segments = segments[len(prefix) :]
-    if len(segments) < 2 or STREAMLIT_SEGMENTS.intersection(segments):
+    parts = parts[len(prefix) :]
+    if len(parts) < 2 or not parts[0] or STREAMLIT_SEGMENTS.intersection(parts):
         return None
-    depth = len(segments) - 1 + path.endswith("/")  # how far below the first segment the address is
-    return "../" * depth + segments[0]
+    return "../" * (len(parts) - 1) + parts[0]
 
 
 class NestedPathRedirect:
@@ -43,7 +44,9 @@ class NestedPathRedirect:
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
-            target = nested_path_target(scope["path"], self.base_url_path)
+            raw = scope.get("raw_path")  # as sent, percent-encoding kept; "path" is decoded
+            path = raw.decode("latin-1").split("?", 1)[0] if raw else scope["path"]
+            target = nested_path_target(path, self.base_url_path)
             if target is not None:
                 from starlette.responses import RedirectResponse
 

@@ -119,6 +119,7 @@ def warm() -> None:
     (later runs only find it cached)."""
     figures()
     article()
+    source_meta()
     for lang in LANGUAGES:
         texts(lang)
 
@@ -131,10 +132,19 @@ def site_css(path: Path = paths.SITE_CSS) -> str:
 
 @once_per_key()
 def source_meta(path: Path = paths.SOURCE_META) -> Mapping:
-    """What we know of the source: reporter, as-of date, whether its year is inferred."""
+    """What we know of the source: reporter, as-of date, whether its year is inferred.
+
+    Checked here, at load, for the one field the site reads: a bad file names itself and the field.
+    """
     import json
 
-    return MappingProxyType(json.loads(path.read_text(encoding="utf-8")))
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as error:
+        raise ValueError(f"{path.name}: not valid JSON ({error})") from None
+    if not isinstance(meta, dict) or not isinstance(meta.get("year_is_inferred"), bool):
+        raise ValueError(f"{path.name}, field 'year_is_inferred': must be true or false")
+    return MappingProxyType(meta)
 
 
 @once_per_key()
@@ -219,8 +229,8 @@ def without_title(spec: Mapping) -> Mapping:
     shown = {key: value for key, value in spec.items() if key != "title"}
     if isinstance(title, Mapping) and title.get("subtitle"):
         shown["title"] = {
-            "text": title["subtitle"], "fontSize": theme.FONT_SIZE, "fontWeight": "normal", "color": theme.MUTED_TEXT,
             **{key: value for key, value in title.items() if key not in ("text", "subtitle")},
+            "text": title["subtitle"], "fontSize": theme.FONT_SIZE, "fontWeight": "normal", "color": theme.MUTED_TEXT,
         }  # fmt: skip
     return MappingProxyType(shown)
 
@@ -255,7 +265,7 @@ def source_files(lang: str) -> SourceFiles:
     from datong.markdown import markdown_records
 
     figs, t = figures(), texts(lang)
-    inferred = bool(source_meta()["year_is_inferred"])
+    inferred = source_meta()["year_is_inferred"]
 
     def listed(derived: bool) -> str:
         rows = tables.figures_table(figs, t, derived=derived).to_dict("records")

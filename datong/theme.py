@@ -56,7 +56,8 @@ FONT_LATIN_FIRST = '"Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", '
 
 
 def font_for(lang: str) -> str:
-    """The chart font stack for a language (the theme's ``font``, which every text uses)."""
+    """The chart font stack for a language. Each chart sets it (``charts._finish``) over the
+    theme's ``font``, which stays the CJK-first default for anything drawn outside a chart."""
     return FONT_LATIN_FIRST if lang == "en" else FONT
 FONT_SIZE = 12
 LABEL_SIZE = 13
@@ -102,7 +103,7 @@ def datong_theme() -> alt.theme.ThemeConfig:
             "legend": {"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE},
             # Marks stay out of the accessibility tree: their default labels list helper fields
             # ("zero: 0; order: 0 …") and a unit chart would read 323 squares one by one. Each
-            # chart's description is its accessible name, and the Table tab holds the data.
+            # chart's description is its accessible name, and the Data tab lists the figures.
             "mark": {"aria": False},
             "text": {"color": TEXT, "fontSize": LABEL_SIZE},
             "bar": {"color": REPORTED},

@@ -32,3 +32,8 @@ def test_a_table_has_a_header_a_rule_and_one_line_per_row():
         r"| 1 | x\|y |",
         "| 2 | z |",
     ]
+
+
+def test_a_record_with_few_or_missing_cells_still_reads():
+    rows = [{"指标": "只有名称", "数值": float("nan")}, {"指标": "", "id": "x"}, {"指标": "甲", "数值": "1"}]
+    assert markdown_records(rows, colon).splitlines() == ["- **只有名称**", "- **甲** · 1"]

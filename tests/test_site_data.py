@@ -83,3 +83,16 @@ def test_a_chart_on_the_page_leaves_its_title_to_the_heading_above_it_but_keeps_
             else:
                 assert shown is None, (ready.block.id, shown)
     assert seen_subtitles >= 2  # the two bar charts that explain their faded ends
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("{", r"meta.json: not valid JSON"), ('{"year": 2020}', r"meta.json, field 'year_is_inferred'"), ('{"year_is_inferred": "false"}', r"meta.json, field 'year_is_inferred'")],
+)
+def test_a_broken_source_description_fails_at_load_naming_file_and_field(tmp_path, text, message):
+    from datong.site_data import source_meta
+
+    path = tmp_path / "meta.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        source_meta(path)
