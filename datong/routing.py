@@ -197,7 +197,9 @@ def route() -> None:
     sections = _navigation_pages(lang).sections
     known = {page.url_path for pages in sections.values() for page in pages} | {DEFAULT_PAGE_PATH}
     stray = stray_path(st.context.url, st.get_option("server.baseUrlPath"), known)
-    navigation = st.navigation(_with_stray_page(sections, stray, texts(f"chapters.{chapters.DEFAULT.id}.nav")) if stray else sections, position="sidebar")
+    if stray:
+        sections = _with_stray_page(sections, stray, texts(f"chapters.{chapters.DEFAULT.id}.nav"))
+    navigation = st.navigation(sections, position="sidebar")
     st.set_page_config(page_title=f"{navigation.title} · {texts('site.title')}", page_icon="🏭", layout="centered")
     _language_switcher(lang)
     _site_styles()
