@@ -122,6 +122,10 @@ class Texts:
         fields.update(values)
         return template.format_map(fields)
 
+    def labelled(self, label: str, value: str) -> str:
+        """ "label: value" as the language writes it (Chinese uses a full-width colon)."""
+        return self("ui.labelled", label=label, value=value)
+
     def number(self, figure: Figure) -> str:
         """The number as printed: 3,600 in English, 3600 in Chinese (as the report prints it)."""
         value = figure.value

@@ -239,7 +239,7 @@ def _ready(block: charts.ChartBlock, lang: str) -> ReadyChart:
     from datong.markdown import markdown_records
 
     csv = block.table.to_csv(index=False).encode("utf-8-sig")
-    listed = markdown_records(block.table.to_dict("records"), lambda label, value: texts(lang)("ui.labelled", label=label, value=value))
+    listed = markdown_records(block.table.to_dict("records"), texts(lang).labelled)
     return ReadyChart(without_title(_arrow_spec(block.chart)), block.alt, block, csv, listed)
 
 
@@ -269,7 +269,7 @@ def source_files(lang: str) -> SourceFiles:
 
     def listed(derived: bool) -> str:
         rows = tables.figures_table(figs, t, derived=derived).to_dict("records")
-        return markdown_records(rows, lambda label, value: t("ui.labelled", label=label, value=value))
+        return markdown_records(rows, t.labelled)
 
     return SourceFiles(
         listed(derived=False), listed(derived=True),

@@ -32,10 +32,6 @@ class Page:
     def t(self, key: str, **values: object) -> str:
         return self.texts(key, **values)
 
-    def labelled(self, label: str, value: str) -> str:
-        """ "label: value" as the language writes it (Chinese uses a full-width colon)."""
-        return self.t("ui.labelled", label=label, value=value)
-
     def chapter_key(self, name: str) -> str:
         return f"chapters.{self.chapter.id}.{name}"
 
@@ -60,9 +56,9 @@ def narrative(p: Page) -> None:
 def _figure_help(p: Page, figure: Figure) -> str:
     parts = [p.texts.as_of(figure)]
     if figure.derived:
-        parts.append(p.labelled(p.t("ui.derived"), figure.formula))
+        parts.append(p.texts.labelled(p.t("ui.derived"), figure.formula))
     else:
-        parts.append(p.labelled(p.t("ui.in_the_report"), f"“{p.texts.quote(figure)}”"))
+        parts.append(p.texts.labelled(p.t("ui.in_the_report"), f"“{p.texts.quote(figure)}”"))
     if figure.is_lower_bound:
         parts.append(p.t("ui.at_least_note"))
     return "  \n".join(escape_markdown(part) for part in parts)
@@ -94,7 +90,7 @@ def sources(p: Page, figure_ids, place: str) -> None:
     if derived:
         st.markdown(
             "\n".join(
-                f"- **{escape_markdown(p.texts.label(f))}** · {p.labelled(escape_markdown(p.t('ui.derived')), escape_markdown(f.formula))}"
+                f"- **{escape_markdown(p.texts.label(f))}** · {p.texts.labelled(escape_markdown(p.t('ui.derived')), escape_markdown(f.formula))}"
                 for f in derived
             )
         )
@@ -311,9 +307,9 @@ def repairs(p: Page) -> None:
     # A list, not a table: the reasons are sentences, and a grid would cut them off on a phone.
     st.markdown(
         "\n".join(
-            f"- {p.labelled(escape_markdown(p.t('source.correction_match')), f'`{c.match}`')} → "
-            f"{p.labelled(escape_markdown(p.t('source.correction_replacement')), f'`{c.replacement}`')}  \n"
-            f"{p.labelled(escape_markdown(p.t('source.correction_reason')), escape_markdown(p.texts.reason(c)))}"
+            f"- {p.texts.labelled(escape_markdown(p.t('source.correction_match')), f'`{c.match}`')} → "
+            f"{p.texts.labelled(escape_markdown(p.t('source.correction_replacement')), f'`{c.replacement}`')}  \n"
+            f"{p.texts.labelled(escape_markdown(p.t('source.correction_reason')), escape_markdown(p.texts.reason(c)))}"
             for c in site_data.corrections()
         )
     )
