@@ -203,23 +203,18 @@ def _picked_figure(p: Page, block, event) -> str | None:
     )
 
 
+def _download(where, label: str, data, file_name: str, mime: str, key: str) -> None:
+    """A download button that never reruns the page: a rerun could drop a file still being fetched."""
+    where.download_button(label, data, file_name=file_name, mime=mime, key=key, on_click="ignore")
+
+
 def _downloads(p: Page, ready: site_data.ReadyChart, share: bool) -> None:
     block = ready.block
     where = (p.chapter.id, p.lang, share, block.id)
-    # One row that wraps; no rerun on a click (a rerun could drop a file still being fetched).
-    row = st.container(horizontal=True)
-    row.download_button(
-        p.t("ui.download_csv"), ready.csv,
-        file_name=f"datong-{block.id}-{p.lang}.csv", mime="text/csv", key=f"csv-{block.id}", on_click="ignore",
-    )  # fmt: skip
-    row.download_button(
-        p.t("ui.download_png"), lambda: site_data.chart_file(*where, "png"),
-        file_name=f"datong-{block.id}-{p.lang}.png", mime="image/png", key=f"png-{block.id}", on_click="ignore",
-    )  # fmt: skip
-    row.download_button(
-        p.t("ui.download_svg"), lambda: site_data.chart_file(*where, "svg"),
-        file_name=f"datong-{block.id}-{p.lang}.svg", mime="image/svg+xml", key=f"svg-{block.id}", on_click="ignore",
-    )  # fmt: skip
+    row = st.container(horizontal=True)  # one row that wraps
+    _download(row, p.t("ui.download_csv"), ready.csv, f"datong-{block.id}-{p.lang}.csv", "text/csv", f"csv-{block.id}")
+    _download(row, p.t("ui.download_png"), lambda: site_data.chart_file(*where, "png"), f"datong-{block.id}-{p.lang}.png", "image/png", f"png-{block.id}")
+    _download(row, p.t("ui.download_svg"), lambda: site_data.chart_file(*where, "svg"), f"datong-{block.id}-{p.lang}.svg", "image/svg+xml", f"svg-{block.id}")
 
 
 def silent(p: Page) -> None:
@@ -332,23 +327,8 @@ def downloads(p: Page) -> None:
     st.header(p.t("source.downloads_heading"), anchor=False)
     files = site_data.source_files(p.lang)
     left, right = st.columns(2)
-    left.download_button(
-        p.t("ui.download_csv"), files.csv,
-        file_name="datong-figures.csv", mime="text/csv", key="dl-figures-csv", on_click="ignore",
-    )  # fmt: skip
-    left.download_button(
-        p.t("ui.download_json"), files.json,
-        file_name="datong-figures.json", mime="application/json", key="dl-figures-json", on_click="ignore",
-    )  # fmt: skip
-    left.download_button(
-        p.t("ui.download_article"), "\n".join(p.article.full_text(p.lang)) + "\n",
-        file_name=f"datong-article.{p.lang}.txt", mime="text/plain", key="dl-article", on_click="ignore",
-    )  # fmt: skip
-    right.download_button(
-        p.t("source.download_poster"), lambda: site_data.poster_png(p.lang),
-        file_name=f"datong-poster.{p.lang}.png", mime="image/png", key="dl-poster", on_click="ignore",
-    )  # fmt: skip
-    right.download_button(
-        p.t("source.download_poster_text"), files.poster_text,
-        file_name=f"datong-poster.{p.lang}.txt", mime="text/plain", key="dl-poster-text", on_click="ignore",
-    )  # fmt: skip
+    _download(left, p.t("ui.download_csv"), files.csv, "datong-figures.csv", "text/csv", "dl-figures-csv")
+    _download(left, p.t("ui.download_json"), files.json, "datong-figures.json", "application/json", "dl-figures-json")
+    _download(left, p.t("ui.download_article"), "\n".join(p.article.full_text(p.lang)) + "\n", f"datong-article.{p.lang}.txt", "text/plain", "dl-article")
+    _download(right, p.t("source.download_poster"), lambda: site_data.poster_png(p.lang), f"datong-poster.{p.lang}.png", "image/png", "dl-poster")
+    _download(right, p.t("source.download_poster_text"), files.poster_text, f"datong-poster.{p.lang}.txt", "text/plain", "dl-poster-text")

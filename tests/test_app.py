@@ -205,3 +205,13 @@ def test_a_charts_data_tab_lists_each_of_its_figures_with_where_it_comes_from(la
             assert lines[0].strip() == f"**{texts.label(figure)}** · {texts.compact(figure)}"
             origin = texts("ui.derived_yes") + figure.formula if figure.derived else texts("ui.derived_no")
             assert lines[1].strip() == texts("ui.labelled", label=texts("ui.is_derived"), value=origin)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_source_chapters_downloads_are_all_there_and_none_reruns_the_page(lang):
+    at = run("source", lang=lang)
+    strings = load_strings(lang)
+    buttons = at.get("download_button")
+    expected = [strings[k] for k in ("ui.download_csv", "ui.download_json", "ui.download_article", "source.download_poster", "source.download_poster_text")]
+    assert [b.proto.label for b in buttons] == expected
+    assert all(b.proto.ignore_rerun for b in buttons)  # a rerun could drop a file still being fetched
