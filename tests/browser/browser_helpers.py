@@ -129,6 +129,16 @@ def new_page(browser, *, locale: str = "zh-CN", width: int = 1280, height: int =
     return page
 
 
+@contextmanager
+def opened_page(browser, **settings):
+    """``with opened_page(browser, width=360) as page:`` a :func:`new_page` whose context is always closed."""
+    page = new_page(browser, **settings)
+    try:
+        yield page
+    finally:
+        page.context.close()
+
+
 # True once the app is connected, not running, and no element was added for 500 ms. Needed because
 # the script-state attribute can read "notRunning" while the first run's elements still stream in.
 _SETTLED = """() => {
@@ -263,6 +273,6 @@ def figures_csv() -> dict[str, dict[str, str]]:
 __all__ = [
     "CHAPTERS", "CHART", "CHART_MARKS", "CHROMIUM", "CHROMIUM_ARGS", "LANGUAGES", "MAIN", "ROOT", "SCREENSHOTS",
     "ServerURL", "error_box_count", "expected_nav", "expected_title", "figures_csv", "foreign_requests",
-    "heading_text", "horizontal_overflow", "html_lang", "nav_labels", "new_page", "open_ready", "query_lang",
-    "screenshot", "streamlit_server", "tracebacks", "url_path", "wait_for_chart_marks", "wait_ready",
+    "heading_text", "horizontal_overflow", "html_lang", "nav_labels", "new_page", "open_ready", "opened_page",
+    "query_lang", "screenshot", "streamlit_server", "tracebacks", "url_path", "wait_for_chart_marks", "wait_ready",
 ]  # fmt: skip

@@ -27,6 +27,7 @@ from browser_helpers import (
     nav_labels,
     new_page,
     open_ready,
+    opened_page,
     query_lang,
     screenshot,
     tracebacks,
@@ -229,25 +230,19 @@ class TestEveryChapterInEveryLanguage:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_on_a_phone_the_source_chapter_shows_all_four_article_tabs(browser, server, lang):
-    page = new_page(browser, width=360, height=800)
-    try:
+    with opened_page(browser, width=360, height=800) as page:
         open_ready(page, f"{server}/source?lang={lang}")
         strings = load_strings(lang)
         for key in ("tab_zh_hans", "tab_zh_hant", "tab_en", "tab_raw"):
             tab = page.get_by_role("tab", name=strings[f"source.{key}"], exact=True)
             box = tab.bounding_box()
             assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 360, (key, box)
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize(("chapter", "lang"), [("guidance", "en"), ("firms", "en"), ("firms", "zh-Hans")])
 def test_on_a_phone_next_stays_at_the_right_when_the_links_wrap(browser, server, chapter, lang):
-    page = new_page(browser, width=320, height=800)
-    try:
+    with opened_page(browser, width=320, height=800) as page:
         open_ready(page, f"{server}/{chapter}?lang={lang}")
         row = page.locator(".st-key-previous-next").bounding_box()
         following = page.get_by_test_id("stPageLink-NavLink").last.bounding_box()
         assert abs((following["x"] + following["width"]) - (row["x"] + row["width"])) <= 16, (following, row)
-    finally:
-        page.context.close()

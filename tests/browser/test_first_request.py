@@ -15,8 +15,8 @@ from browser_helpers import (
     heading_text,
     html_lang,
     nav_labels,
-    new_page,
     open_ready,
+    opened_page,
     query_lang,
     tracebacks,
     url_path,
@@ -39,8 +39,7 @@ def test_a_deep_link_as_the_first_request_shows_that_chapter_in_the_right_langua
     browser, fresh_server, link, locale, chapter, lang
 ):
     with fresh_server() as base:
-        page = new_page(browser, locale=locale)
-        try:
+        with opened_page(browser, locale=locale) as page:
             open_ready(page, base + link)
             nav = load_strings(lang)[f"chapters.{chapter}.nav"]
 
@@ -52,6 +51,4 @@ def test_a_deep_link_as_the_first_request_shows_that_chapter_in_the_right_langua
             assert html_lang(page) == lang
             assert error_box_count(page) == 0
             assert page.get_by_test_id("stPageLink").count() >= 1  # the page ran to its end
-        finally:
-            page.context.close()
         assert tracebacks(base) == 0, base.log()

@@ -16,8 +16,8 @@ from browser_helpers import (
     expected_nav,
     expected_title,
     heading_text,
-    new_page,
     open_ready,
+    opened_page,
     query_lang,
     tracebacks,
     url_path,
@@ -63,33 +63,25 @@ def _check_fell_back(page, base, chapter: str, lang: str) -> None:
 
 
 def test_an_unknown_path_as_the_first_request_to_a_fresh_server_shows_the_overview(browser, fresh_server):
-    with fresh_server() as base:
-        page = new_page(browser, locale="fr-FR")
-        try:
-            open_ready(page, f"{base}/nope?x={quote(IMG)}")
-            _check_fell_back(page, base, "overview", DEFAULT_LANG)
-        finally:
-            page.context.close()
+    with fresh_server() as base, opened_page(browser, locale="fr-FR") as page:
+        open_ready(page, f"{base}/nope?x={quote(IMG)}")
+        _check_fell_back(page, base, "overview", DEFAULT_LANG)
 
 
 @pytest.mark.parametrize(("link", "chapter", "lang"), HOSTILE)
 def test_a_hostile_address_falls_back_quietly(browser, server, link, chapter, lang):
-    page = new_page(browser, locale="fr-FR")
-    try:
+    with opened_page(browser, locale="fr-FR") as page:
         response = page.goto(server + link, wait_until="domcontentloaded")
         assert response is not None and response.status == 200
         wait_ready(page)
         _check_fell_back(page, server, chapter, lang)
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
 def test_an_unknown_path_says_so_in_the_readers_language_not_in_streamlits_english_dialog(browser, server, lang):
     from datong.site_data import texts
 
-    page = new_page(browser, locale="fr-FR")
-    try:
+    with opened_page(browser, locale="fr-FR") as page:
         open_ready(page, f"{server}/safty?lang={lang}")  # a typo, on a server readers have already reached
         assert heading_text(page) == expected_title("overview", lang)
         notice = page.get_by_test_id("stAlertContentInfo")
@@ -98,18 +90,13 @@ def test_an_unknown_path_says_so_in_the_readers_language_not_in_streamlits_engli
         assert "Page not found" not in page.locator("body").inner_text()
         assert query_lang(page.url) == [lang]
         assert tracebacks(server) == 0
-    finally:
-        page.context.close()
 
 
 def test_a_known_chapter_shows_no_page_not_found_notice(browser, server):
-    page = new_page(browser)
-    try:
+    with opened_page(browser) as page:
         open_ready(page, f"{server}/safety?lang=en")
         assert heading_text(page) == expected_title("safety", "en")
         assert page.get_by_test_id("stAlertContentInfo").count() == 0
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize(
@@ -121,13 +108,10 @@ def test_a_known_chapter_shows_no_page_not_found_notice(browser, server):
     ],
 )
 def test_a_nested_address_shows_its_chapter_not_a_blank_page(browser, server, link, chapter, lang, notice):
-    page = new_page(browser, locale="fr-FR")
-    try:
+    with opened_page(browser, locale="fr-FR") as page:
         open_ready(page, server + link)
         assert heading_text(page) == expected_title(chapter, lang)
         assert url_path(page.url) == "/" + link.strip("/").split("/")[0].split("?")[0]
         assert query_lang(page.url) == [lang]
         assert page.get_by_test_id("stAlertContentInfo").count() == (1 if notice else 0)
         assert tracebacks(server) == 0
-    finally:
-        page.context.close()

@@ -11,8 +11,8 @@ from browser_helpers import (
     heading_text,
     html_lang,
     nav_labels,
-    new_page,
     open_ready,
+    opened_page,
     query_lang,
     url_path,
     wait_ready,
@@ -32,8 +32,7 @@ def _wait_for_heading(page, text: str) -> None:
 
 @pytest.mark.parametrize(("start", "chosen"), [("en", "zh-Hant"), ("zh-Hant", "zh-Hans"), ("zh-Hans", "en")])
 def test_choosing_a_language_in_the_sidebar_changes_the_page_and_the_next_chapter_keeps_it(browser, server, start, chosen):
-    page = new_page(browser, width=1280, height=900)
-    try:
+    with opened_page(browser, width=1280, height=900) as page:
         open_ready(page, f"{server}/officials?lang={start}")
         assert html_lang(page) == start
 
@@ -51,14 +50,11 @@ def test_choosing_a_language_in_the_sidebar_changes_the_page_and_the_next_chapte
         assert html_lang(page) == chosen
         assert heading_text(page) == expected_title("guidance", chosen)
         assert error_box_count(page) == 0
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize("width", [360, 1280])
 def test_the_three_languages_sit_on_one_row_of_the_sidebar(browser, server, width):
-    page = new_page(browser, width=width, height=900)
-    try:
+    with opened_page(browser, width=width, height=900) as page:
         open_ready(page, f"{server}/safety?lang=zh-Hant")
         sidebar = page.get_by_test_id("stSidebar")
         if width < 768:  # a phone shows the sidebar collapsed: open it as a reader would
@@ -69,13 +65,10 @@ def test_the_three_languages_sit_on_one_row_of_the_sidebar(browser, server, widt
         boxes = [radios.nth(i).bounding_box() for i in range(radios.count())]
         assert [radios.nth(i).inner_text().strip() for i in range(radios.count())] == list(LANGUAGE_NAMES.values())
         assert len({round(box["y"]) for box in boxes}) == 1, boxes  # one row: no language wrapped below
-    finally:
-        page.context.close()
 
 
 def test_on_a_phone_the_language_control_sits_at_the_top_and_switches_page_and_address(browser, server):
-    page = new_page(browser, width=360, height=800)
-    try:
+    with opened_page(browser, width=360, height=800) as page:
         open_ready(page, f"{server}/safety?lang=zh-Hans")
         row = page.locator(".st-key-phone-languages")
         assert row.is_visible()
@@ -88,15 +81,10 @@ def test_on_a_phone_the_language_control_sits_at_the_top_and_switches_page_and_a
         assert query_lang(page.url) == ["en"]
         page.wait_for_function("() => document.documentElement.lang === 'en'")
         assert row.get_by_role("radio", checked=True).inner_text().strip() == LANGUAGE_NAMES["en"]
-    finally:
-        page.context.close()
 
 
 def test_on_a_desktop_the_sidebar_switcher_is_the_only_one(browser, server):
-    page = new_page(browser, width=1280, height=900)
-    try:
+    with opened_page(browser, width=1280, height=900) as page:
         open_ready(page, f"{server}/safety?lang=en")
         assert not page.locator(".st-key-phone-languages").is_visible()
         assert page.get_by_test_id("stSidebar").get_by_role("radio").count() == 3
-    finally:
-        page.context.close()
