@@ -23,7 +23,7 @@ from bench_pages import ROOT, as_on_a_warm_server, compare, poll_finely
 
 SET_UP = """\
 import streamlit as st
-from datong import site_data
+from datong.web import site_data
 CHART = site_data.chart_blocks("officials", "zh-Hans")[0]  # a site chart: Arrow data built once
 st.title("Baseline")
 """

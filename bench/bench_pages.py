@@ -30,8 +30,8 @@ from streamlit.testing.v1 import AppTest, local_script_runner
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from datong import site_data  # noqa: E402
 from datong.chapters import CHAPTERS  # noqa: E402
+from datong.web import site_data  # noqa: E402
 
 
 def as_on_a_warm_server() -> None:

@@ -8,7 +8,7 @@ chapter's ratio to this says what the chapter adds to the part every page pays.
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from datong import routing, site_data
+from datong.web import routing, site_data
 
 
 def heading_only(page: StreamlitPage) -> None:

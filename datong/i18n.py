@@ -178,7 +178,7 @@ class Texts:
         return self.strings[f"ui.qualifier_{figure.qualifier}"]
 
     def reason(self, correction) -> str:
-        """Why a manual correction was made (:mod:`datong.corrections`), in this language."""
+        """Why a manual correction was made (:mod:`datong.pipeline.corrections`), in this language."""
         if self.lang == "en" or not correction.reason_zh:  # files require reason_zh; inline ones may lack it
             return correction.reason
         return to_traditional(correction.reason_zh) if self.lang == "zh-Hant" else correction.reason_zh

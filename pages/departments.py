@@ -1,10 +1,10 @@
 """Chapter: departments (text in data/text, figures in data/figures.csv, charts in datong.charts)."""
 
-from datong.routing import ensure_routed
+from datong.web.routing import ensure_routed
 
-ensure_routed()  # must run first: see datong.routing
+ensure_routed()  # must run first: see datong.web.routing
 
-from datong import ui  # noqa: E402
+from datong.web import ui  # noqa: E402
 
 page = ui.page("departments")
 ui.header(page)

@@ -1,10 +1,10 @@
 """Chapter: overview — the headline figures, and how to read the site."""
 
-from datong.routing import ensure_routed
+from datong.web.routing import ensure_routed
 
-ensure_routed()  # must run first: see datong.routing
+ensure_routed()  # must run first: see datong.web.routing
 
-from datong import ui  # noqa: E402
+from datong.web import ui  # noqa: E402
 
 page = ui.page("overview")
 ui.header(page)

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 from datong import paths
 from datong.chapters import CHAPTERS
 from datong.i18n import LANGUAGES, Texts, load_strings
-from datong.site_data import figures
+from datong.web.site_data import figures
 
 APP = str(paths.ROOT / "app.py")
 
@@ -124,7 +124,7 @@ def test_the_what_if_slider_never_claims_fewer_firms_than_reported_at_either_end
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_source_chapter_shows_each_kind_of_repair_with_its_count(lang):
-    from datong.site_data import repair_report
+    from datong.web.site_data import repair_report
 
     at = run("source", lang=lang)
     strings = load_strings(lang)
@@ -134,13 +134,13 @@ def test_the_source_chapter_shows_each_kind_of_repair_with_its_count(lang):
     cells = [[cell.strip().replace("\\", "") for cell in row.strip("| ").split(" | ")] for row in rows]
     expected = [[strings[f"source.repair.{kind}"], str(n)] for kind, n in repair_report().counts.items()]
     assert cells == expected
-    assert sorted(int(n) for _, n in cells) == [2, 3, 8, 122, 146]  # as python -m datong.repair prints
+    assert sorted(int(n) for _, n in cells) == [2, 3, 8, 122, 146]  # as python -m datong.pipeline.repair prints
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_source_chapter_gives_each_correction_its_reason_in_the_readers_language(lang):
     from datong.script import to_traditional
-    from datong.site_data import corrections
+    from datong.web.site_data import corrections
 
     at = run("source", lang=lang)
     shown = " ".join(m.value for m in at.markdown).replace("\\", "")  # un-escape Markdown
@@ -172,7 +172,7 @@ def test_the_source_chapter_gives_each_correction_its_reason_in_the_readers_lang
     ],
 )
 def test_a_stray_address_is_recognised_only_when_it_is_a_plain_unknown_segment(url, base, stray):
-    from datong.routing import DEFAULT_PAGE_PATH, stray_path
+    from datong.web.routing import DEFAULT_PAGE_PATH, stray_path
 
     known = {chapter.url_path for chapter in CHAPTERS} | {DEFAULT_PAGE_PATH}
     assert stray_path(url, base, known) == stray
@@ -193,7 +193,7 @@ def test_the_source_chapter_lists_every_figure_with_its_value_and_quote_and_no_i
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_charts_data_tab_lists_each_of_its_figures_with_where_it_comes_from(lang):
-    from datong.site_data import chart_blocks
+    from datong.web.site_data import chart_blocks
 
     texts = Texts(lang, load_strings(lang), figures())
     for ready in chart_blocks("overview", lang):

@@ -1,6 +1,6 @@
 """Markdown written by the site: literal text, tables, and lists that fit a phone."""
 
-from datong.markdown import escape_markdown, markdown_records, markdown_table
+from datong.web.markdown import escape_markdown, markdown_records, markdown_table
 
 
 def colon(label: str, value: str) -> str:

@@ -7,8 +7,8 @@ import re
 import pytest
 
 from datong import paths
-from datong.corrections import Correction, CorrectionError, apply_corrections, load_corrections
-from datong.repair import (
+from datong.pipeline.corrections import Correction, CorrectionError, apply_corrections, load_corrections
+from datong.pipeline.repair import (
     main,
     normalise_punctuation,
     redecode_misaligned_runs,

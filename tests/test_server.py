@@ -1,11 +1,11 @@
-"""The web server's redirect for nested addresses (datong.server), without a server."""
+"""The web server's redirect for nested addresses (datong.web.server), without a server."""
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from datong.server import NestedPathRedirect, nested_path_target
+from datong.web.server import NestedPathRedirect, nested_path_target
 
 
 @pytest.mark.parametrize(

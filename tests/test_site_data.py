@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from datong import paths
-from datong.site_data import arrow_bytes, once_per_key
+from datong.web.site_data import arrow_bytes, once_per_key
 
 
 def test_concurrent_callers_of_one_key_wait_for_a_single_computation():
@@ -70,7 +70,7 @@ def test_the_document_language_script_is_sent_once_per_session_and_again_after_a
 
 def test_a_chart_on_the_page_leaves_its_title_to_the_heading_above_it_but_keeps_its_subtitle():
     from datong.chapters import CHAPTERS
-    from datong.site_data import chart_blocks
+    from datong.web.site_data import chart_blocks
 
     seen_subtitles = 0
     for chapter in CHAPTERS:
@@ -90,7 +90,7 @@ def test_a_chart_on_the_page_leaves_its_title_to_the_heading_above_it_but_keeps_
     [("{", r"meta.json: not valid JSON"), ('{"year": 2020}', r"meta.json, field 'year_is_inferred'"), ('{"year_is_inferred": "false"}', r"meta.json, field 'year_is_inferred'")],
 )
 def test_a_broken_source_description_fails_at_load_naming_file_and_field(tmp_path, text, message):
-    from datong.site_data import source_meta
+    from datong.web.site_data import source_meta
 
     path = tmp_path / "meta.json"
     path.write_text(text, encoding="utf-8")

@@ -66,7 +66,7 @@ def test_the_csv_download_opens_in_spreadsheets_with_chinese_intact():
 
 
 def test_the_downloaded_csv_says_each_dates_year_is_inferred_as_the_source_description_does():
-    from datong.site_data import source_files, source_meta
+    from datong.web.site_data import source_files, source_meta
 
     assert source_meta()["year_is_inferred"] is True
     rows = list(csv.DictReader(io.StringIO(source_files("en").csv.decode("utf-8-sig"))))

@@ -86,7 +86,7 @@ def test_english_charts_use_latin_fonts_first_and_chinese_ones_cjk_fonts_first()
     from test_charts import make_texts
 
     from datong.charts import chapter_charts
-    from datong.site_data import figures
+    from datong.web.site_data import figures
 
     for lang in ("en", "zh-Hans"):
         spec = chapter_charts("departments", figures(), make_texts(lang))[0].chart.to_dict()

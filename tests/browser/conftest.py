@@ -4,7 +4,7 @@ Every test in this folder is marked ``browser`` (deselect with ``-m "not browser
 generous timeout. Fixtures:
 
 * ``server`` — a FRESH server process per test module (a deep link as the very first request
-  behaves differently from later ones, see ``datong.routing``). A failing test's report gets the
+  behaves differently from later ones, see ``datong.web.routing``). A failing test's report gets the
   server's output as the section "streamlit server output".
 * ``fresh_server`` — ``with fresh_server() as base:`` starts one more server for this test only
   (its output is attached on failure too); :func:`streamlit_server` is the plain context manager.

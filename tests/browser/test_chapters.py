@@ -172,7 +172,7 @@ class TestEveryChapterInEveryLanguage:
 
     def test_on_a_phone_the_key_numbers_come_in_the_chapters_order(self, shown):
         from datong.chapters import BY_ID
-        from datong.site_data import figures, texts
+        from datong.web.site_data import figures, texts
 
         page, chapter = shown.page, BY_ID[shown.chapter]
         page.set_viewport_size({"width": 360, "height": 900})

@@ -1,7 +1,7 @@
 """A deep link as the VERY FIRST request to a freshly started server shows the right chapter, translated.
 
 On a fresh server Streamlit is still in its legacy ``pages/`` mode and would run ``pages/<name>.py``
-without ``app.py`` (file-name navigation, no language). ``datong.routing.ensure_routed`` guards
+without ``app.py`` (file-name navigation, no language). ``datong.web.routing.ensure_routed`` guards
 against that; each case here starts its own server so the link really is the first request.
 """
 

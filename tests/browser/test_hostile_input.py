@@ -79,7 +79,7 @@ def test_a_hostile_address_falls_back_quietly(browser, server, link, chapter, la
 
 @pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant", "en"])
 def test_an_unknown_path_says_so_in_the_readers_language_not_in_streamlits_english_dialog(browser, server, lang):
-    from datong.site_data import texts
+    from datong.web.site_data import texts
 
     with opened_page(browser, locale="fr-FR") as page:
         open_ready(page, f"{server}/safty?lang={lang}")  # a typo, on a server readers have already reached

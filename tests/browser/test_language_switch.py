@@ -19,7 +19,7 @@ from browser_helpers import (
 )
 
 from datong.i18n import load_strings
-from datong.routing import LANGUAGE_NAMES
+from datong.web.routing import LANGUAGE_NAMES
 
 
 def _wait_for_heading(page, text: str) -> None:

@@ -154,7 +154,7 @@ def raw_report(path: Path = paths.RAW_REPORT) -> str:
 
 @once_per_key()
 def corrections(path: Path = paths.CORRECTIONS):
-    from datong.corrections import load_corrections
+    from datong.pipeline.corrections import load_corrections
 
     return load_corrections(path)
 
@@ -162,7 +162,7 @@ def corrections(path: Path = paths.CORRECTIONS):
 @once_per_key()
 def repair_report(raw: Path = paths.RAW_REPORT, corrections_path: Path = paths.CORRECTIONS):
     """The repair run again on the raw source, for its counts (the source chapter shows them)."""
-    from datong.repair import repair
+    from datong.pipeline.repair import repair
 
     return repair(raw_report(raw), corrections(corrections_path))
 
@@ -236,7 +236,7 @@ def without_title(spec: Mapping) -> Mapping:
 
 
 def _ready(block: charts.ChartBlock, lang: str) -> ReadyChart:
-    from datong.markdown import markdown_records
+    from datong.web.markdown import markdown_records
 
     csv = block.table.to_csv(index=False).encode("utf-8-sig")
     listed = markdown_records(block.table.to_dict("records"), texts(lang).labelled)
@@ -262,7 +262,7 @@ class SourceFiles:
 @once_per_key()
 def source_files(lang: str) -> SourceFiles:
     from datong import export, tables
-    from datong.markdown import markdown_records
+    from datong.web.markdown import markdown_records
 
     figs, t = figures(), texts(lang)
     inferred = source_meta()["year_is_inferred"]

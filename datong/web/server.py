@@ -4,7 +4,7 @@ Streamlit answers any unknown address with its page, whose scripts and styles ar
 relative to the address; under a nested one (``/firms/x``) they resolve to ``/firms/static/…``,
 get the page again instead of code, and the reader sees a blank white page. A redirect to
 the first segment (``/firms``, keeping the query) gives the chapter instead; an unknown first
-segment is then handled as a stray address by :func:`datong.routing.stray_path`.
+segment is then handled as a stray address by :func:`datong.web.routing.stray_path`.
 """
 
 from __future__ import annotations

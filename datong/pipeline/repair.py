@@ -5,7 +5,7 @@ rule here that does not depend on this report's strings:
 
 1. it decoded GBK bytes one byte out of step around quotation marks, after losing a lead
    byte (`逼髽I` for `”企業`); :func:`redecode_misaligned_runs` restores the byte and
-   decodes again, keeping the result only when it reads better (:mod:`datong.plausibility`);
+   decodes again, keeping the result only when it reads better (:mod:`datong.pipeline.plausibility`);
 2. it inserted tone-marked pinyin after characters (`區(qū)`);
    :func:`remove_inserted_readings` drops a parenthesised syllable only when it is a reading
    of the character before it, so real parentheses survive;
@@ -13,7 +13,7 @@ rule here that does not depend on this report's strings:
    :func:`normalise_punctuation` turns each cluster into the one mark it stands for.
 
 Bytes lost for good cannot be recovered by rule; they go through a corrections file
-(:mod:`datong.corrections`). Run ``python -m datong.repair --help`` for the command.
+(:mod:`datong.pipeline.corrections`). Run ``python -m datong.pipeline.repair --help`` for the command.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pypinyin import Style, pinyin
 
-from datong.plausibility import HAN, REPLACEMENT, text_score, unpaired_quotes
+from datong.pipeline.plausibility import HAN, REPLACEMENT, text_score, unpaired_quotes
 
 TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 SYLLABLE = rf"[a-z{TONE_MARKED}]{{1,6}}"
@@ -257,7 +257,7 @@ def unresolved_spots(text: str) -> list[str]:
 
 def repair(raw: str, corrections=()) -> Repair:
     """Run every rule in order, then the corrections; deterministic for the same input."""
-    from datong.corrections import apply_corrections
+    from datong.pipeline.corrections import apply_corrections
     from datong.script import to_simplified
 
     counts: Counter = Counter()
@@ -278,10 +278,10 @@ def main(argv=None) -> int:
     import sys
 
     from datong import paths
-    from datong.corrections import load_corrections
+    from datong.pipeline.corrections import load_corrections
 
     parser = argparse.ArgumentParser(
-        prog="python -m datong.repair",
+        prog="python -m datong.pipeline.repair",
         description="Repair a report garbled by the mirror (pinyin readings, ASCII punctuation, "
         "misaligned GBK). With no input, rebuilds data/article.zh-Hant.txt and data/article.zh-Hans.txt "
         "from data/source/.",

@@ -21,8 +21,9 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 
-from datong import chapters, site_data
+from datong import chapters
 from datong.i18n import LANGUAGES, resolve_language
+from datong.web import site_data
 
 # Endonyms: the same in every language and never converted by OpenCC. Short, as Chinese sites
 # write them (简体 | 繁體 | English): 简体中文 and 繁體中文 pushed English onto a second row.

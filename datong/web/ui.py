@@ -11,12 +11,13 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from datong import chapters, charts, quotes, site_data, tables
+from datong import chapters, charts, quotes, tables
 from datong.chapters import Chapter
 from datong.figures import Figure, Figures
 from datong.i18n import Texts
-from datong.markdown import escape_markdown, markdown_table
-from datong.site_data import Article
+from datong.web import site_data
+from datong.web.markdown import escape_markdown, markdown_table
+from datong.web.site_data import Article
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ class Page:
 
 def page(chapter_id: str) -> Page:
     """The context of the chapter being shown, in the language routing chose."""
-    from datong.routing import current_language
+    from datong.web.routing import current_language
 
     lang = current_language()
     return Page(chapters.BY_ID[chapter_id], lang, site_data.texts(lang), site_data.figures(), site_data.article())
@@ -225,7 +226,7 @@ def silent(p: Page) -> None:
 
 def previous_next(p: Page) -> None:
     """Links to the neighbouring chapters that keep the reader's language in the URL."""
-    from datong.routing import page_of
+    from datong.web.routing import page_of
 
     before, after = chapters.neighbours(p.chapter.id)
     # Both: one at each end. Only "next" (the first chapter): at the right, where it always is.
