@@ -1,18 +1,18 @@
 """Back to Work: Datong (复工·大通) — the entry point: the web server, set-up and routing only.
 
 Run with ``streamlit run app.py``. Streamlit imports this file once to find ``app``, the web
-server (Streamlit plus :mod:`datong.web.server`'s redirect for nested addresses), and then runs
-it as each reader's script, which only loads the cached data and routes. Chapters live in
-``pages/``; logic in the ``datong`` package.
+server (Streamlit inside :mod:`datong.web.server`'s middleware), whose start-up checks all
+the data before the first reader (:mod:`datong.web.readiness`); then it runs this file as each
+reader's script, which only routes. Chapters live in ``pages/``; logic in the ``datong`` package.
 """
 
 import streamlit as st
-from starlette.middleware import Middleware
 
-from datong.web import routing, server, site_data
+from datong.web import routing
 
 if routing.in_a_script_run():
-    site_data.warm()  # cached: loads and validates the data once per server process
     routing.route()
 else:
-    app = st.App(__file__, middleware=[Middleware(server.NestedPathRedirect, base_url_path=st.get_option("server.baseUrlPath"))])
+    from datong.web import server
+
+    app = st.App(__file__, middleware=server.middleware(st.get_option("server.baseUrlPath")), lifespan=server.lifespan)

@@ -8,6 +8,7 @@ in the prose cannot drift from the data.
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from collections.abc import Mapping
@@ -97,6 +98,12 @@ def missing_keys(text_dir: Path = paths.TEXT) -> dict[str, list[str]]:
     keys = {lang: set(load_strings(lang, text_dir)) for lang in LANGUAGES}
     every = set().union(*keys.values())
     return {lang: sorted(every - have) for lang, have in keys.items() if every - have}
+
+
+def plain_text(markdown_text: str) -> str:
+    """Our Markdown reduced to one line of plain text, for descriptions and preview cards."""
+    text = re.sub(r"[*_`>#]+", "", markdown_text)
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def placeholders(template: str) -> list[str]:

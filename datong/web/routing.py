@@ -69,6 +69,15 @@ def _on_pick(key: str = _PICKER) -> None:
         st.query_params["lang"] = chosen
 
 
+def document_language_script(lang: str) -> str:
+    """The inline script that sets ``<html lang>`` (its hash is in the CSP: datong.web.headers)."""
+    return f"document.documentElement.lang = {lang!r};"
+
+
+def document_language_scripts() -> list[str]:
+    return [document_language_script(lang) for lang in LANGUAGES]
+
+
 def _set_document_language(lang: str) -> None:
     """Streamlit hard-codes <html lang="en">; screen readers need the real one (WCAG 3.1.1).
 
@@ -78,7 +87,7 @@ def _set_document_language(lang: str) -> None:
     """
     if st.session_state.get(_DOCUMENT_LANG) == lang:
         return
-    st.html(f"<script>document.documentElement.lang = {lang!r};</script>", unsafe_allow_javascript=True)
+    st.html(f"<script>{document_language_script(lang)}</script>", unsafe_allow_javascript=True)
     # Only once it is sent: a rerun arriving inside st.html stops the run before the message goes.
     st.session_state[_DOCUMENT_LANG] = lang
 

@@ -299,3 +299,11 @@ def what_if_chart(lang: str, rate: float) -> ReadySpec:
     """The explorable's chart: a spec alone (the sentence above it holds its numbers, so no table)."""
     chart = charts.whatif_chart(figures(), texts(lang), rate)
     return ReadySpec(_arrow_spec(chart), chart.description)
+
+
+@once_per_key()
+def preview_card(chapter: str, lang: str) -> bytes:
+    """A chapter's 1200×630 link-preview card (og:image), drawn on first request (vl-convert is slow)."""
+    from datong import cards
+
+    return cards.card_png(chapter, figures(), texts(lang))
