@@ -15,7 +15,7 @@ from datong import chapters, charts, quotes, tables
 from datong.chapters import Chapter
 from datong.figures import Figure, Figures
 from datong.i18n import Texts
-from datong.web import site_data
+from datong.web import share, site_data
 from datong.web.markdown import escape_markdown, markdown_table
 from datong.web.site_data import Article
 
@@ -42,7 +42,18 @@ def page(chapter_id: str) -> Page:
     from datong.web.routing import current_language
 
     lang = current_language()
+    share.apply_figure_permalink(chapter_id, lang, lambda chart_id: _pick_keys(chart_id).picker)
     return Page(chapters.BY_ID[chapter_id], lang, site_data.texts(lang), site_data.figures(), site_data.article())
+
+
+def share_and_embed(p: Page) -> None:
+    """The chapter's link and embed code (:mod:`datong.web.share`)."""
+    share.share_block(p.chapter.id, p.lang, p.texts)
+
+
+def citation(p: Page) -> None:
+    """How to cite the report and this site, accessed today (:mod:`datong.web.share`)."""
+    share.citation_block(p.lang, p.texts)
 
 
 def header(p: Page) -> None:
@@ -156,6 +167,7 @@ def _chart_tab(p: Page, ready: site_data.ReadyChart) -> None:
     picked = _picked_figure(p, block, event)
     if picked:
         sources(p, (picked,), f"picked-{block.id}")
+        st.markdown(f"[{escape_markdown(p.t('share.figure_link_label'))}]({share.figure_link(picked, p.chapter.id, p.lang)})")
 
 
 def _chart_key(block) -> str:
