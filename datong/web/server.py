@@ -209,11 +209,13 @@ class SitePages(_Middleware):
         elif path == "figures.csv":
             await respond(send, 200, site_pages.figures_csv(), "text/csv; charset=utf-8",
                           {"content-disposition": 'attachment; filename="datong-figures.csv"'}, head=head)  # fmt: skip
-        elif match := _PREVIEW.fullmatch(path):
-            png = await asyncio.to_thread(site_pages.preview, *match.groups())
+        elif path.startswith("preview/"):
+            match = _PREVIEW.fullmatch(path)
+            png = await asyncio.to_thread(site_pages.preview, *match.groups()) if match else None
             if png is None:
-                return False
-            await respond(send, 200, png, "image/png", {"cache-control": "public, max-age=86400"}, head=head)
+                await respond(send, 404, b"no such preview\n", "text/plain; charset=utf-8", head=head)
+            else:
+                await respond(send, 200, png, "image/png", {"cache-control": "public, max-age=86400"}, head=head)
         elif _is_page(path):
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
             accept = dict(scope.get("headers", [])).get(b"accept-language", b"").decode("latin-1")
