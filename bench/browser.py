@@ -1,0 +1,127 @@
+"""Time from navigation to every chart drawn, per chapter, against a bare page's heading, in one run.
+
+Usage::
+
+    python bench/browser.py                 # median of 5 per chapter, zh-Hans
+    python bench/browser.py --runs 3 --lang en --only safety
+    python bench/browser.py --quick         # one run per page (what tests/test_bench.py runs)
+
+Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) through Playwright, headless, with
+the launch flags of ``tests/browser/browser_helpers.py``. Each load is a new reader: a fresh
+browser context (cold cache), from just before ``page.goto`` until every chart of the chapter
+has marks in its SVG (``[data-testid="stVegaLiteChart"] svg g.role-mark > path|rect|text``).
+How many charts a chapter draws is read from one run over the websocket (``bench/load.py``),
+so the bench waits for exactly those. The baselines are ``bench/bare_page.py`` (one heading)
+with Streamlit's defaults (bare-d) and with the site's config (bare-s), timed until the heading
+is drawn, loaded in turn with each chapter. It prints each chapter's median and its ratio to
+both baselines' medians measured alongside; the target (issue 9) is ≤ 1.5×.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests" / "browser"))
+
+import load  # noqa: E402
+from browser_helpers import CHART, CHART_MARKS, CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+TIMEOUT = 60_000  # ms, one load
+DRAWN = """([chart, marks, n]) => {
+  let drawn = 0;
+  for (const c of document.querySelectorAll(chart)) if (c.querySelector(marks)) drawn++;
+  return drawn >= n;
+}"""
+HEADING = '[data-testid="stHeading"]'
+ERRORS = '[data-testid="stException"]'
+
+
+def expected_charts(url: str, path: str, query: str) -> int:
+    result = asyncio.run(load.open_session(url, path, query))
+    if not result.ok:
+        raise RuntimeError(f"/{path}?{query}: {result.outcome} {result.detail}")
+    return result.elements["vega_lite_chart"]
+
+
+def timed_load(browser, url: str, charts: int) -> tuple[float, int]:
+    """Seconds from navigation to ``charts`` charts drawn (or, with 0 charts, the first heading); exception boxes."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        started = time.perf_counter()
+        page.goto(url, wait_until="commit", timeout=TIMEOUT)
+        if charts:
+            page.wait_for_function(DRAWN, arg=[CHART, CHART_MARKS, charts], polling="raf", timeout=TIMEOUT)
+        else:
+            page.wait_for_selector(HEADING, timeout=TIMEOUT)
+        seconds = time.perf_counter() - started
+        return seconds, page.locator(ERRORS).count()
+    finally:
+        context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    chapters_known = [cid for cid, _ in load.chapter_pages()]
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, help="loads per page; the median is reported (default 5; quick 1)")
+    parser.add_argument("--lang", default="zh-Hans", choices=load.LANGS)
+    parser.add_argument("--only", action="append", choices=chapters_known, metavar="CHAPTER", help="only this chapter (repeatable)")
+    parser.add_argument("--quick", action="store_true", help="one load per page (for tests)")
+    args = parser.parse_args(argv)
+    runs = args.runs or (1 if args.quick else 5)
+    pages = [(cid, path) for cid, path in load.chapter_pages() if not args.only or cid in args.only]
+    query = f"lang={args.lang}"
+    with load.servers() as started:
+        site, bare_d, bare_s = started["site"].url, started["bare-d"].url, started["bare-s"].url
+        charts = {cid: expected_charts(site, path, query) for cid, path in pages}  # before Playwright's event loop
+        errors = in_the_browser(args, runs, pages, charts, site, bare_d, bare_s)
+    return 1 if errors else 0
+
+
+def in_the_browser(args, runs: int, pages: list[tuple[str, str]], charts: dict[str, int], site: str, bare_d: str, bare_s: str) -> int:
+    errors = 0
+    query = f"lang={args.lang}"
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            timed_load(browser, bare_d, 0)  # warm the browser; the servers have served a session each
+            if not args.quick:
+                timed_load(browser, bare_s, 0)
+                for cid, path in pages:
+                    timed_load(browser, f"{site}/{path}?{query}", charts[cid])
+            print(f"# browser bench: {CHROMIUM} ({browser.version}), {args.lang}, median of {runs}; commit {load.git_commit()}")
+            print("# time from navigation to every chart drawn (a chapter without charts: its heading); bare pages: the heading")
+            print(f"{'page':<12} {'charts':>6} {'ms':>6} {'bare-d ms':>9} {'bare-s ms':>9} {'×bare-d':>8} {'×bare-s':>8}")
+            worst = ("", 0.0)
+            for cid, path in pages:
+                times: dict[str, list[float]] = {"site": [], "bare-d": [], "bare-s": []}
+                for _ in range(runs):
+                    for name, url, n in (("bare-d", bare_d, 0), ("site", f"{site}/{path}?{query}", charts[cid]), ("bare-s", bare_s, 0)):
+                        seconds, boxes = timed_load(browser, url, n)
+                        times[name].append(seconds)
+                        errors += boxes
+                med = {name: statistics.median(values) for name, values in times.items()}
+                r_d, r_s = med["site"] / med["bare-d"], med["site"] / med["bare-s"]
+                worst = max(worst, (cid, r_d), key=lambda item: item[1])
+                print(f"{cid:<12} {charts[cid]:>6} {med['site'] * 1000:>6.0f} {med['bare-d'] * 1000:>9.0f} "
+                      f"{med['bare-s'] * 1000:>9.0f} {r_d:>7.2f}× {r_s:>7.2f}×", flush=True)  # fmt: skip
+        finally:
+            browser.close()
+    print(f"errors: {errors} exception boxes")
+    print("\n## targets (issue 9; ratios in this run)")
+    print(f"{'every chart drawn ≤ 1.5× bare-d heading':<42} {f'worst {worst[0]} {worst[1]:.2f}×':>22}  {'met' if worst[1] <= 1.5 else 'NOT MET'}")
+    print(f"{'0 exception boxes':<42} {errors:>22}  {'met' if errors == 0 else 'NOT MET'}")
+    return errors
+
+
+if __name__ == "__main__":
+    sys.exit(main())
