@@ -27,6 +27,8 @@ DEFAULT_LANGUAGE = "zh-Hans"
 # the others are generated from a written one.
 WRITTEN = ("zh-Hans", "en")
 GENERATED = {"zh-Hant": ("zh-Hans", to_traditional)}
+# ``{<derived figure id>_arithmetic}`` in a template is that figure's tag and arithmetic.
+ARITHMETIC = "_arithmetic"
 
 
 class TextDataError(ValueError):
@@ -120,12 +122,16 @@ class Texts:
     figures: Figures
 
     def __call__(self, key: str, **values: object) -> str:
-        """The string for ``key``, with ``{figure_id}`` and any given values filled in."""
+        """The string for ``key``, with ``{figure_id}``, ``{figure_id_arithmetic}`` and any given values filled in."""
         template = self.strings[key]
         names = placeholders(template)
         if not names:
             return template
         fields = {name: self.quantity(self.figures[name]) for name in names if name in self.figures.by_id}
+        for name in names:
+            figure = self.figures.by_id.get(name.removesuffix(ARITHMETIC)) if name.endswith(ARITHMETIC) else None
+            if figure is not None and figure.derived:
+                fields[name] = self.arithmetic(figure)
         fields.update(values)
         return template.format_map(fields)
 
@@ -175,11 +181,19 @@ class Texts:
         return self.strings[f"units.{unit}"]
 
     def as_of(self, figure: Figure) -> str:
-        """When the figure holds, with the inferred year marked; or that the report prints no date."""
+        """When the figure holds, with the inferred year marked; or that the report prints no date.
+
+        A day is a moment ("as of 27 April"); a quarter (``2020-Q1``) is a span the figure is a
+        total over ("in the first quarter"), not a stock at a date.
+        """
         if not figure.as_of:
             return self.strings["ui.as_of_not_stated"]
         key = "ui.date_" + figure.as_of.replace("-", "_").lower()
-        return self(("ui.as_of"), date=self.strings[key])
+        return self("ui.in_period" if "-Q" in figure.as_of else "ui.as_of", date=self.strings[key])
+
+    def arithmetic(self, figure: Figure) -> str:
+        """A derived figure's tag and arithmetic for running text: "derived: 106 − 39 = 67"."""
+        return self("ui.derived_arithmetic", formula=figure.formula)
 
     def qualifier(self, figure: Figure) -> str:
         return self.strings[f"ui.qualifier_{figure.qualifier}"]

@@ -7,12 +7,23 @@ import pytest
 from datong import paths
 from datong.chapters import CHAPTERS
 from datong.figures import load_figures
-from datong.i18n import LANGUAGES, Texts, language_from_locale, load_strings, missing_keys, placeholders, resolve_language
+from datong.i18n import (
+    ARITHMETIC,
+    LANGUAGES,
+    Texts,
+    language_from_locale,
+    load_strings,
+    missing_keys,
+    placeholders,
+    resolve_language,
+)
 
 FIGURES = load_figures(paths.FIGURES, paths.ARTICLE_HANS)
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # Dates are not figures: the report's as-of date and the inferred year may be written out.
 DATES = re.compile(r"4月27日|27 April|2020|COVID-19")
+# ``{<derived id>_arithmetic}``: a derived figure's tag and arithmetic in running text.
+ARITHMETIC_FIELDS = {f"{f.id}{ARITHMETIC}" for f in FIGURES.derived}
 
 
 def texts(lang):
@@ -43,7 +54,7 @@ def _rendered(lang):
     t = texts(lang)
     for key, template in load_strings(lang).items():
         names = placeholders(template)
-        blanks = {n: "" for n in names if n not in FIGURES.by_id and n not in ("n", "n_million")}
+        blanks = {n: "" for n in names if n not in FIGURES.by_id and n not in ("n", "n_million") and n not in ARITHMETIC_FIELDS}
         if key.startswith(("format.", "units.")):
             continue  # templates and unit names (10,000 yuan), not statements of fact
         yield key, t(key, **blanks)
@@ -62,7 +73,7 @@ def test_every_number_in_the_text_is_a_figure_as_that_language_writes_it(lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_placeholder_names_a_figure_or_a_known_field(lang):
-    known = set(FIGURES.by_id) | {"n", "n_million", "date", "title", "rate", "total", "needed", "more", "resumed", "label", "value"}
+    known = set(FIGURES.by_id) | ARITHMETIC_FIELDS | {"n", "n_million", "date", "title", "rate", "total", "needed", "more", "resumed", "label", "value", "formula"}
     for key, template in load_strings(lang).items():
         unknown = set(placeholders(template)) - known
         assert not unknown, f"{lang} {key}: {unknown}"
@@ -103,6 +114,34 @@ def test_money_on_a_card_is_short_and_keeps_its_unit_and_its_lower_bound():
 def test_the_year_is_always_marked_as_inferred(lang, as_of):
     assert as_of in texts(lang).as_of(FIGURES["park_firms"])
     assert texts(lang).as_of(FIGURES["officials_posted"]) == load_strings(lang)["ui.as_of_not_stated"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "period"),
+    [("en", "In the first quarter of 2020 (year inferred)"), ("zh-Hans", "2020年一季度（年份为推断）"), ("zh-Hant", "2020年一季度（年份為推斷）")],
+)
+def test_a_total_over_a_quarter_is_dated_in_the_quarter_not_as_of_it(lang, period):
+    """Sales are a total over the quarter, not a stock at a date: no "As of" / 截至."""
+    assert texts(lang).as_of(FIGURES["buruiji_q1_sales"]) == period
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_derived_figure_in_running_text_carries_its_tag_and_arithmetic(lang):
+    """A derived figure in a chapter's prose is followed by its arithmetic, which names it derived."""
+    t, derived = texts(lang), {f.id for f in FIGURES.derived}
+    tag = t.strings["ui.derived_arithmetic"].split("{", 1)[0]
+    checked = 0
+    for key, template in load_strings(lang).items():
+        if not key.startswith("chapters.") or not key.endswith((".body", ".lede")):
+            continue
+        for name in set(placeholders(template)) & derived:
+            assert f"{name}{ARITHMETIC}" in placeholders(template), f"{lang} {key}: {name} has no arithmetic"
+            checked += 1
+    assert checked >= 6, "the overview's six derived figures are no longer in its prose"
+    body = t("chapters.overview.body")
+    for figure in FIGURES.derived:
+        assert tag + figure.formula in body, figure.id
+    assert tag + "106 − 39 = 67" in body and tag + "55 ÷ 67 = 82.1%" in body
 
 
 @pytest.mark.parametrize(
