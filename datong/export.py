@@ -13,7 +13,6 @@ import threading
 from pathlib import Path
 
 import altair as alt
-import vl_convert as vlc
 
 from datong.charts import CHAPTERS_WITH_CHARTS, Canvas, label_with_tag
 from datong.figures import Figures
@@ -37,6 +36,13 @@ _lock = threading.Lock()
 _registered: list[Path] = []
 
 
+def _engine():
+    """vl-convert, imported on the first export: the serving process does not load it at start."""
+    import vl_convert
+
+    return vl_convert
+
+
 def cjk_font_directory(candidates: tuple[Path, ...] = FONT_DIRECTORIES) -> Path | None:
     """The first directory holding a known CJK font, or None."""
     for directory in candidates:
@@ -53,7 +59,7 @@ def ensure_fonts() -> Path | None:
         directory = cjk_font_directory()
         if directory is not None:
             try:
-                vlc.register_font_directory(str(directory))
+                _engine().register_font_directory(str(directory))
             except Exception:  # a broken font file must not break every download
                 directory = None
         if directory is not None:
@@ -79,12 +85,12 @@ def spec_for_file(chart: alt.TopLevelMixin, width: int = EXPORT_WIDTH) -> dict:
 
 def chart_png(chart: alt.TopLevelMixin, scale: float = 2) -> bytes:
     ensure_fonts()
-    return vlc.vegalite_to_png(spec_for_file(chart), scale=scale)
+    return _engine().vegalite_to_png(spec_for_file(chart), scale=scale)
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
     ensure_fonts()
-    return vlc.vegalite_to_svg(spec_for_file(chart))
+    return _engine().vegalite_to_svg(spec_for_file(chart))
 
 
 # ----------------------------------------------------------------------------- one-page summary
@@ -158,4 +164,4 @@ def poster_chart(figures: Figures, texts: Texts, width: int = POSTER_WIDTH) -> a
 def poster_png(figures: Figures, texts: Texts, scale: float = 2) -> bytes:
     """The one-page summary ("一图读懂") as a PNG."""
     ensure_fonts()
-    return vlc.vegalite_to_png(poster_chart(figures, texts).to_dict(), scale=scale)
+    return _engine().vegalite_to_png(poster_chart(figures, texts).to_dict(), scale=scale)

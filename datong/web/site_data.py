@@ -115,13 +115,21 @@ def texts(lang: str, text_dir: Path = paths.TEXT) -> Texts:
 
 
 def warm() -> None:
-    """Load everything the first time app.py runs so the first reader does not pay for it
-    (later runs only find it cached)."""
+    """Load, validate and build everything readers are served, when the server starts
+    (:mod:`datong.web.readiness`), so the first reader pays for none of it and a data error
+    stops the server from being ready instead of reaching a reader. Raises what the loaders
+    raise (each names file, row and field)."""
+    from datong import chapters
+
     figures()
     article()
     source_meta()
+    site_css()
     for lang in LANGUAGES:
         texts(lang)
+        source_files(lang)
+        for chapter in chapters.CHAPTERS:
+            chart_blocks(chapter.id, lang)
 
 
 @once_per_key()

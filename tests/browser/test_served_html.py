@@ -1,0 +1,108 @@
+"""The served HTML in a real browser: readable with JavaScript off, replaced by the app when it
+starts (nothing shows twice, the language kept), drawn under the Content-Security-Policy with
+no violation, and embeddable from another origin."""
+
+from __future__ import annotations
+
+import http.server
+import threading
+from contextlib import contextmanager
+
+import pytest
+from browser_helpers import CHART, html_lang, open_ready, opened_page, wait_for_chart_marks, wait_ready
+
+from datong.i18n import LANGUAGES, load_strings
+
+SERVED = "main.served-text"
+
+
+def console_collector(page) -> list[str]:
+    seen: list[str] = []
+    page.on("console", lambda message: seen.append(message.text))
+    return seen
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_without_javascript_a_reader_gets_the_chapters_text(browser, server, lang):
+    context = browser.new_context(java_script_enabled=False, locale="en-US")
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/departments?lang={lang}")
+        strings = load_strings(lang)
+        assert page.locator(f"{SERVED} h1").inner_text() == strings["chapters.departments.title"]
+        assert "20+" in page.locator(SERVED).inner_text()
+        assert page.title() == f"{strings['chapters.departments.title']} · {strings['site.title']}"
+        assert html_lang(page) == lang
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_app_takes_over_from_the_served_text_and_keeps_the_language(browser, server, lang):
+    with opened_page(browser, locale="en-US") as page:
+        messages = console_collector(page)
+        open_ready(page, f"{server}/safety?lang={lang}")
+        assert page.locator(SERVED).count() == 0  # replaced, not shown twice
+        assert page.get_by_test_id("stHeading").first.inner_text().strip() == load_strings(lang)["chapters.safety.title"]
+        assert html_lang(page) == lang
+        assert wait_for_chart_marks(page) >= 1
+        assert [m for m in messages if "Content Security Policy" in m] == []
+
+
+@pytest.mark.parametrize("path", ["/?lang=en", "/departments?lang=zh-Hant", "/firms?lang=zh-Hans", "/source?lang=en"])
+def test_chapters_draw_under_the_content_security_policy_with_no_violation(browser, server, path):
+    with opened_page(browser) as page:
+        violations = []
+        page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+        open_ready(page, server + path)
+        if page.locator(CHART).count():
+            wait_for_chart_marks(page)
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.wait_for_timeout(300)
+        assert violations == []
+
+
+@contextmanager
+def other_origin(html: str):
+    """A page on another loopback origin (another port)."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = html.encode("utf-8")
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+
+
+def test_a_newsroom_page_on_another_origin_can_embed_a_chapter(browser, server):
+    source = f"{server}/safety?lang=en&embed=true"  # another port: another origin
+    snippet = f'<!doctype html><title>Newsroom</title><iframe src="{source}" title="Safety" width="800" height="900"></iframe>'
+    with other_origin(snippet) as newsroom, opened_page(browser) as page:
+        page.goto(newsroom)
+        frame = page.frame_locator("iframe")
+        frame.get_by_test_id("stHeading").first.wait_for(timeout=30_000)
+        assert frame.get_by_test_id("stHeading").first.inner_text().strip() == load_strings("en")["chapters.safety.title"]
+        frame.locator(f"{CHART} svg").first.wait_for(timeout=30_000)
+
+
+def test_a_figure_permalink_opens_with_the_figures_source_shown(browser, server):
+    with opened_page(browser) as page:
+        open_ready(page, f"{server}/?fig=jobs_collected&lang=en")
+        assert page.url.split("?")[0].endswith("/departments")
+        wait_ready(page)
+        main = page.get_by_test_id("stMain")
+        quote = "收集整理323个用工岗位"
+        main.get_by_text(quote, exact=False).first.wait_for(timeout=20_000)
