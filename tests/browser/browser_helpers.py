@@ -70,7 +70,12 @@ def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )  # fmt: skip
 
+    kept: list[str] = []  # the whole output, read once the server has stopped and its log is gone
+
     def output() -> str:
+        """The server's output so far; after it stopped, all of it (a failure report reads it then)."""
+        if kept:
+            return kept[0]
         log.flush()
         with open(log.name, encoding="utf-8", errors="replace") as handle:
             return handle.read()
@@ -100,6 +105,7 @@ def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        kept.append(output())
         log.close()
 
 
