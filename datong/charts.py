@@ -17,7 +17,11 @@ Conventions every chart keeps (tested in ``tests/test_charts.py``):
 * clickable marks share one point selection ``pick`` on ``figure_id``.
 
 Small-count charts are unit charts (one square or dot per firm, official, problem…) drawn on a
-fixed pixel canvas narrow enough for a 320 px screen; bar charts use ``width="container"``.
+fixed pixel canvas narrow enough for a 320 px screen (the page scales the drawing up to its
+column on a desktop: datong/web/site.css); bar charts use ``width="container"``. A chart of
+several panels (different units) also comes as one chart per panel, which the page sets side
+by side in columns on a desktop and stacked on a phone (:attr:`ChartBlock.panels`); files
+(PNG, SVG) keep the one chart with its title.
 """
 
 from __future__ import annotations
@@ -50,6 +54,8 @@ def picked(drawn: alt.Opacity | alt.OpacityValue | None = None) -> dict:
 
 
 CANVAS_WIDTH = 272  # fits a 320 px screen after page padding
+PANEL_WIDTH = 208  # a panel of three side by side in a desktop column (about 220 px each)
+UNIT_STEP = 26  # px from one unit square to the next: 22 px squares, large enough to count
 BAR_LABEL_WIDTH = 260  # labels above bars wrap to this, the narrowest container
 ROW_FIELDS = (
     "figure_id", "label", "value", "display", "unit", "unit_name", "qualifier", "qualifier_text", "as_of", "derived",
@@ -211,7 +217,7 @@ class Canvas:
             self.y += height
         return height
 
-    def grid(self, groups: list[tuple[int, str, dict]], *, columns: int = 10, step: float = 18,
+    def grid(self, groups: list[tuple[int, str, dict]], *, columns: int = 10, step: float = UNIT_STEP,
              shape: str = "square", fades: bool = False) -> None:
         """One mark per unit, row by row, group after group: (count, style, figure row)."""
         side = step - 4
@@ -229,9 +235,9 @@ class Canvas:
                 index += 1
         self.y += math.ceil(index / columns) * step
 
-    def key(self, style: str, text: str, row: dict | None = None, shape: str = "square", step: float = 18) -> None:
+    def key(self, style: str, text: str, row: dict | None = None, shape: str = "square", step: float = 20) -> None:
         """A sample mark with its meaning beside it: the direct label of a grid's group."""
-        side = min(step - 4, 14)
+        side = min(step - 4, 16)
         top = self.y
         height = self.text(text, x=side + 8, row=row, advance=False)
         line_height = round(theme.LABEL_SIZE * 1.3)
@@ -309,8 +315,11 @@ def _clickable_views(chart: alt.TopLevelMixin) -> list[str]:
 
 
 def _finish(chart: alt.TopLevelMixin, texts: Texts, chart_id: str, *, title_width: float = CANVAS_WIDTH,
-            subtitle: bool = False, description: str | None = None, **values) -> alt.TopLevelMixin:
-    """Title, description (alt text) and the ``pick`` selection on every clickable view."""
+            subtitle: bool = False, description: str | None = None, titled: bool = True, **values) -> alt.TopLevelMixin:
+    """Title, description (alt text) and the ``pick`` selection on every clickable view.
+
+    ``titled=False`` for one panel of a block shown in columns: the block's heading names it.
+    """
     views = _clickable_views(chart)
     params = []
     if views:
@@ -319,11 +328,11 @@ def _finish(chart: alt.TopLevelMixin, texts: Texts, chart_id: str, *, title_widt
     # (title included) into the canvas height and makes unit squares overlap.
     stretches = getattr(chart, "width", None) == "container"
     font = theme.font_for(texts.lang)  # axes name theirs apart from the chart-wide font
+    titles = {"title": _title(texts, chart_id, title_width, subtitle)} if titled else {}
     return chart.properties(
         autosize=alt.AutoSizeParams(type="fit-x" if stretches else "pad", contains="padding"),
-        title=_title(texts, chart_id, title_width, subtitle),
         description=description if description is not None else texts(f"charts.{chart_id}.description", **values),
-        params=params,
+        params=params, **titles,
     ).configure(font=font).configure_axis(labelFont=font, titleFont=font)  # fmt: skip
 
 
@@ -331,13 +340,16 @@ def _finish(chart: alt.TopLevelMixin, texts: Texts, chart_id: str, *, title_widt
 
 
 def _waffle(canvas: Canvas, figures: Figures, texts: Texts, total_id: str, resumed_id: str, not_resumed_id: str,
-            rate_id: str, heading_key: str, key_prefix: str) -> None:
-    """Heading, one square per firm (back at work, then not), and a key that labels each group in words."""
+            rate_id: str, heading_key: str | None, key_prefix: str) -> None:
+    """Heading (a panel's own label), one square per firm (back at work, then not), and a key
+    that labels each group in words."""
     total, resumed, not_resumed, rate = (figures[i] for i in (total_id, resumed_id, not_resumed_id, rate_id))
-    canvas.text(texts(heading_key) + (derived_tag(texts) if total.derived else ""), bold=True, row=figure_row(total, texts))
+    if heading_key is not None:
+        canvas.text(texts(heading_key) + (derived_tag(texts) if total.derived else ""), bold=True, row=figure_row(total, texts))
     if total.derived:
         canvas.text(texts("charts.common.formula") + total.formula, muted=True, size=theme.FONT_SIZE)
-    canvas.gap(6)
+    if heading_key is not None or total.derived:
+        canvas.gap(6)
     resumed_style = "derived" if resumed.derived else "reported"
     canvas.grid([
         (int(resumed.value), resumed_style, figure_row(resumed, texts)),
@@ -354,25 +366,51 @@ def _waffle(canvas: Canvas, figures: Figures, texts: Texts, total_id: str, resum
 
 
 def overview_parks_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
-    """Waffle of the 106 park firms: 91 back at work (reported), 15 not (derived)."""
+    """Waffle of the 106 park firms: 91 back at work (reported), 15 not (derived).
+
+    No heading inside: on the page the block's heading and the finding above it say what it
+    shows; files keep the chart's title.
+    """
     canvas = Canvas()
-    canvas.text(texts("charts.overview_parks.parks"), row=figure_row(figures["park_count"], texts), muted=True)
-    canvas.gap(8)
     _waffle(canvas, figures, texts, "park_firms", "park_firms_resumed", "park_firms_not_resumed",
-            "park_resumption_rate", "charts.overview_parks.heading", "charts.overview_parks.")  # fmt: skip
+            "park_resumption_rate", None, "charts.overview_parks.")  # fmt: skip
     return _finish(canvas.chart(texts, "overview_parks"), texts, "overview_parks")
+
+
+def _size_canvases(figures: Figures, texts: Texts) -> list[tuple[Canvas, str, str]]:
+    """The two waffles of :func:`overview_size_chart`: (canvas, view name, total figure id)."""
+    panels = []
+    for side, name in (("above", "overview_size_above"), ("below", "overview_size_below")):
+        canvas = Canvas()
+        _waffle(canvas, figures, texts, f"{side}_scale_firms", f"{side}_scale_resumed", f"{side}_scale_not_resumed",
+                f"{side}_scale_resumption_rate", f"charts.overview_size.{side}", f"charts.overview_size.{side}_")  # fmt: skip
+        panels.append((canvas, name, f"{side}_scale_firms"))
+    return panels
 
 
 def overview_size_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
     """Two waffles: the 39 firms above the designated size (reported) and the 67 below (derived)."""
-    above = Canvas()
-    _waffle(above, figures, texts, "above_scale_firms", "above_scale_resumed", "above_scale_not_resumed",
-            "above_scale_resumption_rate", "charts.overview_size.above", "charts.overview_size.above_")  # fmt: skip
-    below = Canvas()
-    _waffle(below, figures, texts, "below_scale_firms", "below_scale_resumed", "below_scale_not_resumed",
-            "below_scale_resumption_rate", "charts.overview_size.below", "charts.overview_size.below_")  # fmt: skip
-    chart = alt.vconcat(above.chart(texts, "overview_size_above"), below.chart(texts, "overview_size_below"), spacing=28)
-    return _finish(chart, texts, "overview_size")
+    charts = [canvas.chart(texts, name) for canvas, name, _ in _size_canvases(figures, texts)]
+    return _finish(alt.vconcat(*charts, spacing=28), texts, "overview_size")
+
+
+def overview_size_panels(figures: Figures, texts: Texts) -> tuple[alt.LayerChart, ...]:
+    """The same two waffles as separate charts, for columns side by side."""
+    def counted(total: str) -> list[Figure]:
+        side = total.removesuffix("_firms")
+        return [figures[f"{side}_{part}"] for part in ("firms", "resumed", "not_resumed", "resumption_rate")]
+
+    return tuple(
+        _finish(canvas.chart(texts, name), texts, "overview_size", titled=False, description=panel_description(texts, *counted(total)))
+        for canvas, name, total in _size_canvases(figures, texts)
+    )  # fmt: skip
+
+
+def panel_description(texts: Texts, *shown: Figure) -> str:
+    """One panel's accessible name: what it counts and how many, as the running text writes it
+    (a derived figure says so in its label)."""
+    between, end = ("；", "。") if texts.lang.startswith("zh") else ("; ", ".")
+    return between.join(texts.labelled(label_with_tag(figure, texts), texts.quantity(figure)) for figure in shown) + end
 
 
 def overview_rates_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
@@ -442,10 +480,10 @@ def overview_rates_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
 
 
 def _unit_panel(canvas: Canvas, figure: Figure, texts: Texts, *, per_unit: int = 1, scale_key: str | None = None,
-                columns: int = 10, step: float = 18, shape: str = "square", label: str | None = None) -> None:
+                columns: int = 10, step: float = UNIT_STEP, shape: str = "square", label_key: str | None = None) -> None:
     """Big number, label, then one mark per ``per_unit`` (a lower bound ends in fading open marks)."""
     row = figure_row(figure, texts)
-    canvas.text(texts.compact(figure) if label is None else label, size=22, bold=True, row=row)
+    canvas.text(texts.compact(figure) if label_key is None else texts(label_key), size=30, bold=True, row=row)
     canvas.gap(2)
     canvas.text(label_with_tag(figure, texts), row=row)
     canvas.gap(6)
@@ -464,48 +502,77 @@ def _unit_panel(canvas: Canvas, figure: Figure, texts: Texts, *, per_unit: int =
         canvas.text(note, size=theme.FONT_SIZE, muted=True)
 
 
-def _panels(figures: Figures, texts: Texts, chart_id: str, panels: list[dict]) -> alt.VConcatChart:
-    charts = []
-    for index, panel in enumerate(panels):
-        canvas = Canvas()
+def _panel_canvases(figures: Figures, texts: Texts, chart_id: str, panels: list[dict]) -> list[tuple[Canvas, Figure]]:
+    """One canvas per panel; with three or more panels each is narrow enough to stand three abreast."""
+    width = PANEL_WIDTH if len(panels) >= 3 else CANVAS_WIDTH
+    drawn = []
+    for settings in panels:
+        panel = dict(settings)
+        canvas = Canvas(width=width)
         figure = figures[panel.pop("figure_id")]
+        if width < CANVAS_WIDTH and panel.get("columns", 10) * panel.get("step", UNIT_STEP) > width:
+            panel["columns"] = int(width // panel.get("step", UNIT_STEP))
         _unit_panel(canvas, figure, texts, **panel)
-        charts.append(canvas.chart(texts, f"{chart_id}_{index}"))
+        drawn.append((canvas, figure))
+    return drawn
+
+
+def _panels(figures: Figures, texts: Texts, chart_id: str, panels: list[dict]) -> alt.VConcatChart:
+    charts = [canvas.chart(texts, f"{chart_id}_{index}") for index, (canvas, _) in enumerate(_panel_canvases(figures, texts, chart_id, panels))]
     return _finish(alt.vconcat(*charts, spacing=30), texts, chart_id)
 
 
+def _panel_charts(figures: Figures, texts: Texts, chart_id: str, panels: list[dict]) -> tuple[alt.LayerChart, ...]:
+    """The panels of :func:`_panels` as separate charts, for columns side by side."""
+    return tuple(
+        _finish(canvas.chart(texts, f"{chart_id}_{index}"), texts, chart_id, titled=False, description=panel_description(texts, figure))
+        for index, (canvas, figure) in enumerate(_panel_canvases(figures, texts, chart_id, panels))
+    )  # fmt: skip
+
+
+# Unit panels by chart: each panel one figure, drawn by :func:`_unit_panel` with these settings.
+UNIT_PANELS = {
+    # 47 officials (dots) and 39 problems solved (squares): two units, two panels, no arrow between them.
+    "officials": ({"figure_id": "officials_posted", "shape": "circle"}, {"figure_id": "problems_solved"}),
+    # 6 inspection rounds, 39 firms inspected, 13 problems found and fixed: three units, three panels.
+    "safety": (
+        {"figure_id": "inspection_rounds", "shape": "diamond"}, {"figure_id": "firms_inspected"}, {"figure_id": "problems_found_fixed"},
+    ),
+    # 323 job openings collected, one small square each (its own unit, its own chart).
+    "departments_jobs": ({"figure_id": "jobs_collected", "columns": 20, "step": 13},),
+    # Exports (sets), first-quarter sales (more than ¥30 million) and product lines: three units, three panels.
+    "firms_output": (
+        {"figure_id": "lesen_guitar_sets_exported", "per_unit": 100, "scale_key": "charts.firms_output.sets_scale"},
+        {"figure_id": "buruiji_q1_sales", "per_unit": 100, "scale_key": "charts.firms_output.sales_scale",
+         "label_key": "charts.firms_output.sales_big"},
+        {"figure_id": "buruiji_product_lines", "step": 30},
+    ),
+}  # fmt: skip
+
+
 def officials_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
-    """47 officials (dots) and 39 problems solved (squares): two units, two panels, no arrow between them."""
-    return _panels(figures, texts, "officials", [
-        {"figure_id": "officials_posted", "shape": "circle"},
-        {"figure_id": "problems_solved"},
-    ])  # fmt: skip
+    return _panels(figures, texts, "officials", UNIT_PANELS["officials"])
 
 
 def safety_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
-    """6 inspection rounds, 39 firms inspected, 13 problems found and fixed: three units, three panels."""
-    return _panels(figures, texts, "safety", [
-        {"figure_id": "inspection_rounds", "shape": "diamond"},
-        {"figure_id": "firms_inspected"},
-        {"figure_id": "problems_found_fixed"},
-    ])  # fmt: skip
+    return _panels(figures, texts, "safety", UNIT_PANELS["safety"])
 
 
 def departments_jobs_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
-    """323 job openings collected, one small square each (its own unit, its own chart)."""
-    return _panels(figures, texts, "departments_jobs", [
-        {"figure_id": "jobs_collected", "columns": 20, "step": 13},
-    ])  # fmt: skip
+    return _panels(figures, texts, "departments_jobs", UNIT_PANELS["departments_jobs"])
 
 
 def firms_output_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
-    """Exports (sets), first-quarter sales (more than ¥30 million) and product lines: three units, three panels."""
-    return _panels(figures, texts, "firms_output", [
-        {"figure_id": "lesen_guitar_sets_exported", "per_unit": 100, "scale_key": "charts.firms_output.sets_scale"},
-        {"figure_id": "buruiji_q1_sales", "per_unit": 100, "scale_key": "charts.firms_output.sales_scale",
-         "label": texts("charts.firms_output.sales_big")},
-        {"figure_id": "buruiji_product_lines", "step": 30},
-    ])  # fmt: skip
+    return _panels(figures, texts, "firms_output", UNIT_PANELS["firms_output"])
+
+
+def unit_panels(chart_id: str):
+    """The screen form of a chart of several unit panels: one chart per panel (or None)."""
+    if chart_id == "overview_size":
+        return overview_size_panels
+    if len(UNIT_PANELS.get(chart_id, ())) > 1:
+        return lambda figures, texts: _panel_charts(figures, texts, chart_id, UNIT_PANELS[chart_id])
+    return None
 
 
 # ----------------------------------------------------------------------------- bars (one unit per chart)
@@ -612,6 +679,22 @@ def what_if_range(printed_rate: float) -> tuple[float, float]:
     return math.floor(printed_rate / WHAT_IF_STEP) * WHAT_IF_STEP + WHAT_IF_STEP, 100.0
 
 
+def snap_rate(value: object, lowest: float, highest: float, default: float) -> float:
+    """Whatever a client sends for the slider, one of its steps: in range, on a step, finite.
+
+    A hand-written message can carry any number (NaN, 1e308, 86.0001…); snapping keeps the
+    what-if chart's cache to the slider's few steps instead of one entry per distinct value.
+    """
+    try:
+        rate = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return default
+    if not math.isfinite(rate):
+        return default
+    rate = min(max(rate, lowest), highest)
+    return round(round(rate / WHAT_IF_STEP) * WHAT_IF_STEP, 6)
+
+
 def firms_needed(target_rate: float, total: int, resumed: int) -> tuple[int, int]:
     """Firms back at work needed for ``target_rate`` percent of ``total``, and how many more than ``resumed``."""
     if not 0 <= target_rate <= 100:
@@ -657,14 +740,21 @@ def whatif_chart(figures: Figures, texts: Texts, target_rate: float) -> alt.Laye
 class ChartBlock:
     id: str
     title: str
-    chart: alt.TopLevelMixin
+    chart: alt.TopLevelMixin  # the whole chart, titled: its description, and the files (PNG, SVG)
     alt: str
     table: pd.DataFrame
     figure_ids: tuple[str, ...]
     width: str = "content"  # how a page should size it: "stretch" for container-width bars, else "content"
+    panels: tuple[alt.TopLevelMixin, ...] = ()  # on screen, one chart per panel, set in columns (else ``chart``)
+
+    @property
+    def unit_chart(self) -> bool:
+        """Drawn on a pixel canvas (one mark per unit), which the page may scale to its column."""
+        return self.width == "content"
 
 
-# chapter → [(chart id, function, figure ids shown, width)]; the shares view replaces the counts.
+# chapter → [(chart id, function, figure ids shown, width)]. The overview shows counts (two
+# waffles) and then the three rates, always: a reader needs no switch to see the shares.
 _REGISTRY = {
     "overview": [
         ("overview_parks", overview_parks_chart,
@@ -672,8 +762,6 @@ _REGISTRY = {
         ("overview_size", overview_size_chart,
          ("above_scale_firms", "above_scale_resumed", "above_scale_not_resumed", "above_scale_resumption_rate",
           "below_scale_firms", "below_scale_resumed", "below_scale_not_resumed", "below_scale_resumption_rate"), "content"),
-    ],
-    "overview_share": [
         ("overview_rates", overview_rates_chart,
          ("park_resumption_rate", "park_firms_not_resumed", "above_scale_resumption_rate", "above_scale_not_resumed",
           "below_scale_resumption_rate", "below_scale_not_resumed"), "stretch"),
@@ -693,15 +781,20 @@ _REGISTRY = {
 
 
 def chapter_charts(chapter: str, figures: Figures, texts: Texts, *, share: bool = False) -> list[ChartBlock]:
-    """A chapter's charts in reading order (none for chapters without figures)."""
+    """A chapter's charts in reading order (none for chapters without figures).
+
+    ``share`` is kept for callers of the old overview switch; the overview now always shows
+    its counts and its rates, so it changes nothing.
+    """
     if chapter not in chapter_registry.BY_ID:
         raise KeyError(f"unknown chapter {chapter!r}; known: {', '.join(chapter_registry.BY_ID)}")
-    key = "overview_share" if chapter == "overview" and share else chapter
     blocks = []
-    for chart_id, function, figure_ids, width in _REGISTRY.get(key, []):
+    for chart_id, function, figure_ids, width in _REGISTRY.get(chapter, []):
         chart = function(figures, texts)
+        split = unit_panels(chart_id)
         blocks.append(ChartBlock(
             id=chart_id, title=texts(f"charts.{chart_id}.title"), chart=chart,
             alt=chart.description, table=tables.chart_table(figure_ids, figures, texts), figure_ids=figure_ids, width=width,
+            panels=split(figures, texts) if split else (),
         ))  # fmt: skip
     return blocks

@@ -32,3 +32,17 @@ def test_the_what_if_chart_draws_at_both_ends_of_the_slider(rate, more):
 def test_the_slider_starts_one_step_above_the_printed_rate():
     assert charts.what_if_range(85.8) == (86.0, 100.0)
     assert charts.what_if_range(86.0) == (86.5, 100.0)
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [(90.0, 90.0), (86.74, 86.5), (86.76, 87.0), (1e308, 100.0), (-5, 86.0), (float("nan"), 90.0), (float("inf"), 90.0),
+     ("91", 91.0), ("<script>", 90.0), (None, 90.0), ([1, 2], 90.0)],
+)  # fmt: skip
+def test_any_slider_value_a_client_sends_snaps_to_one_of_the_sliders_steps(sent, expected):
+    assert charts.snap_rate(sent, 86.0, 100.0, default=90.0) == expected
+
+
+def test_distinct_slider_values_make_only_as_many_rates_as_the_slider_has_steps():
+    rates = {charts.snap_rate(86 + i / 997, 86.0, 100.0, default=90.0) for i in range(20_000)}
+    assert len(rates) == int((100 - 86) / charts.WHAT_IF_STEP) + 1

@@ -273,7 +273,7 @@ def what_if(p: Page) -> None:
             p.t("explore.slider_label"), min_value=lowest, max_value=highest, value=max(lowest, 90.0),
             step=charts.WHAT_IF_STEP, format="%g%%", key="what-if-rate",  # 90%, 86.5%: as the sentence below writes it
         )  # fmt: skip
-        rate = min(max(float(rate), lowest), highest)  # whatever a client sends
+        rate = charts.snap_rate(rate, lowest, highest, default=max(lowest, 90.0))  # whatever a client sends
         needed, more = charts.firms_needed(rate, int(total.value), int(resumed.value))
         st.markdown(
             escape_markdown(

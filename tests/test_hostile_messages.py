@@ -1,0 +1,83 @@
+"""Hand-written websocket messages: any widget value a client can send, straight over Streamlit's
+protocol (bench/load.py's client), never reaches a reader as an exception, and the server stays up."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import sys
+
+import pytest
+from web_servers import ROOT, get, site_server
+
+sys.path.insert(0, str(ROOT / "bench"))
+from load import connect, open_session, send_widget_value
+
+pytestmark = pytest.mark.timeout(600)
+
+HOSTILE_VALUES = [
+    (1e308, "double_value"), (-1e308, "double_value"), (math.nan, "double_value"), (math.inf, "double_value"),
+    (2**62, "int_value"), (-1, "int_value"), (True, "bool_value"),
+    ("<script>alert(1)</script>", "string_value"), ("x" * 1_000_000, "string_value"), ("", "string_value"),
+    ([math.nan, 1e308, -1.0], "double_array_value"), ([str(i) for i in range(2000)], "string_array_value"),
+    ('{"selection": {"pick": [{"figure_id": "<b>x</b>"}]}}', "json_value"), ("{not json", "json_value"),
+    (b"\x00\xff" * 1000, "bytes_value"), (True, "trigger_value"),
+]  # fmt: skip
+PAGES = [("", "lang=en"), ("departments", "lang=zh-Hant"), ("source", "lang=zh-Hans")]
+
+
+@pytest.fixture(scope="module")
+def server():
+    with site_server() as base:
+        yield base
+
+
+async def fuzz_page(url: str, page: str, query: str) -> list[str]:
+    problems = []
+    async with connect(url) as session:
+        first = await session.run(page, query)
+        assert first.ok, first.detail
+        assert first.widgets, "the page draws widgets to fuzz"
+        for name, widget_id in first.widgets.items():
+            for value, field in HOSTILE_VALUES:
+                session.widget_states.clear()  # one hostile value at a time
+                result = await send_widget_value(session, widget_id, value, field=field)
+                if not result.ok:
+                    problems.append(f"{page or '/'} {name} {field}={str(value)[:40]!r}: {result.outcome} {result.detail[:300]}")
+    return problems
+
+
+@pytest.mark.parametrize(("page", "query"), PAGES)
+def test_no_widget_value_a_client_sends_shows_an_exception(server, page, query):
+    assert asyncio.run(fuzz_page(server, page, query)) == []
+
+
+def test_thousands_of_distinct_slider_values_raise_nothing_and_the_server_stays_up(server):
+    async def slide() -> list[str]:
+        problems = []
+        async with connect(server) as session:
+            first = await session.run("", "lang=en")
+            rate = first.widgets["what-if-rate"]
+            for i in range(600):
+                result = await send_widget_value(session, rate, [86 + i * 0.0233])
+                if not result.ok:
+                    problems.append(result.detail)
+        return problems
+
+    assert asyncio.run(slide()) == []
+    assert get(server + "/_stcore/health")[0] == 200
+
+
+def test_a_message_over_the_size_limit_closes_only_that_connection(server):
+    async def oversized() -> tuple[str, bool]:
+        async with connect(server) as session:
+            first = await session.run("", "lang=en")
+            rate = first.widgets["what-if-rate"]
+            result = await send_widget_value(session, rate, "x" * (5 * 1024 * 1024), field="string_value")
+        after = await open_session(server, "safety", "lang=en")
+        return result.outcome, after.ok
+
+    outcome, fresh_session_ok = asyncio.run(oversized())
+    assert outcome == "closed"  # the server drops a 5 MB message (server.maxMessageSize = 4)
+    assert fresh_session_ok
+
