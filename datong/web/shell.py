@@ -33,6 +33,13 @@ OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_TW", "en": "en"}
 PUBLIC_URL_ENV = "DATONG_PUBLIC_URL"
 CARD_SIZE = (1200, 630)
 _ROOT = '<div id="root"></div>'
+# How the served text reads before the app starts (or without JavaScript): a readable measure.
+SERVED_STYLE = (
+    ".served-text{box-sizing:border-box;max-width:42rem;margin:0 auto;padding:1rem 1.25rem 3rem;"
+    "font-family:'Source Sans',sans-serif;line-height:1.6;color:#1a1a1a}"
+    ".served-text[lang|=zh]{line-height:1.8;font-family:'Noto Sans CJK SC','WenQuanYi Micro Hei',sans-serif}"
+    ".served-text[lang=zh-Hant]{font-family:'Noto Sans CJK TC','WenQuanYi Micro Hei',sans-serif}.served-text a{color:#0b5cad}.served-text h1{line-height:1.2}"
+)
 
 
 def public_base_url(port: object = 8501, base_url_path: object = "") -> str:
@@ -169,6 +176,7 @@ def head_html(head: Head) -> str:
         f'<meta name="twitter:image" content="{a(head.image)}" />',
         *(['<meta name="robots" content="noindex" />'] if head.noindex else []),
         *(f'<script type="application/ld+json">{_json_ld(data)}</script>' for data in head.json_ld),
+        f"<style>{SERVED_STYLE}</style>",
     ]
     return "\n    ".join(lines)
 
