@@ -717,9 +717,7 @@ def whatif_chart(figures: Figures, texts: Texts, target_rate: float) -> alt.Laye
         "label": texts("charts.whatif.key_rest"), "value": float(rest), "display": str(rest),
         "qualifier_text": texts("charts.whatif.hypothetical"), "hypothetical": True,
     }  # fmt: skip
-    canvas = Canvas()
-    canvas.text(texts("charts.whatif.heading", **values), bold=True, row=figure_row(total, texts))
-    canvas.gap(6)
+    canvas = Canvas()  # no heading inside: the sentence above the chart says the same
     resumed_row = figure_row(resumed, texts)
     canvas.grid([(int(resumed.value), "reported", resumed_row), (more, "hypothetical", hypothetical), (rest, "not_resumed", others)])
     canvas.gap(8)

@@ -1,9 +1,13 @@
 """The site's one Altair theme, and the colours charts use by role.
 
-Colours come from the Okabe–Ito palette (safe for the common colour-vision deficiencies),
-each picked so a mark keeps at least 3:1 against the white background (WCAG 1.4.11); all
-text is near-black (at least 4.5:1, WCAG 1.4.3). Colour never carries meaning alone: every
-role also has a shape cue (filled / hollow / dashed / fading) and a direct text label.
+One colour story, site-wide: three mark colours, each with one meaning. Blue is a number
+printed in the report (a lower bound too: its cue is the open, fading end and the "+"); orange
+is our own arithmetic (derived figures, and the what-if's imagined firms, drawn dotted); grey
+is firms not back at work. The interface (tabs, slider, language control) is neutral, so blue
+means nothing else. Colours come from the Okabe–Ito palette (safe for the common
+colour-vision deficiencies), each keeping at least 3:1 against the white background (WCAG
+1.4.11); all text is at least 4.5:1 (WCAG 1.4.3). Colour never carries meaning alone: every
+role also has a shape cue (filled / hollow / dashed / dotted / fading) and a direct label.
 
 Importing this module registers and enables the theme ``"datong"``.
 """
@@ -14,54 +18,59 @@ import altair as alt
 
 BACKGROUND = "#FFFFFF"
 TEXT = "#1F1F1F"
-MUTED_TEXT = "#555555"  # subtitles, axis titles
+MUTED_TEXT = "#555555"  # notes, axis titles
 DERIVED_TEXT = "#A6501A"  # a derived number set in type: vermillion darkened to 4.5:1
 GRID = "#DDDDDD"  # decoration only, carries no data
 
-# Roles (mark colours). Every one of these is checked against BACKGROUND for 3:1.
-REPORTED = "#0072B2"  # Okabe–Ito blue: a figure printed in the report
+# The three mark colours. Every one is checked against BACKGROUND for 3:1.
+REPORTED = "#0072B2"  # Okabe–Ito blue: printed in the report
+DERIVED = "#D55E00"  # Okabe–Ito vermillion: computed by us from reported figures
 NOT_RESUMED = "#767676"  # neutral grey: firms not (yet) back at work, drawn hollow
-REMAINDER = NOT_RESUMED  # the rest of a 100% bar
-DERIVED = "#D55E00"  # Okabe–Ito vermillion: computed by us from reported figures, drawn dashed
-LOWER_BOUND = "#009E73"  # Okabe–Ito bluish green: "more than N", drawn with a fading open end
-HYPOTHETICAL = "#CC79A7"  # Okabe–Ito reddish purple: the what-if explorer's imagined firms, dotted
+
+# Roles that share a colour with the meaning they belong to; the shape tells them apart.
+LOWER_BOUND = REPORTED  # "more than N" is printed too: a fading, dotted open end and "N+"
+HYPOTHETICAL = DERIVED  # the what-if's imagined firms are our arithmetic: dotted, on a light tint
+REMAINDER = NOT_RESUMED  # the rest of a 100% bar: firms not back at work
 
 # Fills that sit inside a 3:1 outline of their role colour (decoration, not the boundary).
 DERIVED_TINT = "#FBDCC8"
 REMAINDER_TINT = "#EEEEEE"
-HYPOTHETICAL_TINT = "#F7E4EF"
+HYPOTHETICAL_TINT = "#FDF1E9"
 
-MARK_COLOURS = {
-    "reported": REPORTED,
-    "not_resumed": NOT_RESUMED,
-    "derived": DERIVED,
-    "lower_bound": LOWER_BOUND,
-    "hypothetical": HYPOTHETICAL,
-}
+MARK_COLOURS = {"reported": REPORTED, "derived": DERIVED, "not_resumed": NOT_RESUMED}
+MEANINGS = {REPORTED: "printed in the report", DERIVED: "our arithmetic", NOT_RESUMED: "not back at work"}
 TEXT_COLOURS = {"text": TEXT, "muted_text": MUTED_TEXT, "derived_text": DERIVED_TEXT, "reported_text": REPORTED}
 
 # Stroke dashes: a second, non-colour cue for each kind of number.
 DASH_DERIVED = [6, 3]
 DASH_LOWER_BOUND = [2, 2]
 DASH_HYPOTHETICAL = [2, 3]
-# On a unit square (about 14 px a side, 2 px apart) a long dash ran into the neighbours' and
-# read as a lattice; a short one keeps each derived square whole, so the firms can be counted.
-# Long dash, short gap: unlike the hypothetical squares' dots (short dash, long gap).
+# On a unit square a long dash ran into the neighbours' and read as a lattice; a short one
+# keeps each derived square whole, so the firms can be counted. Long dash, short gap: unlike
+# the hypothetical squares' dots (short dash, long gap).
 DASH_UNIT = [4, 2]
 
-FONT = '"Noto Sans CJK SC", "WenQuanYi Micro Hei", "PingFang SC", "Microsoft YaHei", sans-serif'
-# English charts: Latin fonts first, so “quotes” and punctuation are not drawn one em wide by a
-# CJK font; Chinese names in English text still fall back to the CJK fonts after them.
-FONT_LATIN_FIRST = '"Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", ' + FONT
+# Chinese charts: CJK fonts first, in the reader's script (a Traditional font for zh-Hant).
+FONT = '"Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif'
+FONT_TRADITIONAL = (
+    '"Noto Sans CJK TC", "Source Han Sans TC", "PingFang TC", "Microsoft JhengHei", "WenQuanYi Micro Hei", sans-serif'
+)
+# English charts: the page's body font first (Streamlit serves Source Sans itself), then Latin
+# fonts, so “quotes” are not drawn one em wide by a CJK font; Chinese names fall back after them.
+FONT_LATIN_FIRST = '"Source Sans", "Source Sans 3", "Helvetica Neue", Arial, "Liberation Sans", ' + FONT
+FONTS = {"en": FONT_LATIN_FIRST, "zh-Hans": FONT, "zh-Hant": FONT_TRADITIONAL}
 
 
 def font_for(lang: str) -> str:
     """The chart font stack for a language. Each chart sets it (``charts._finish``) over the
-    theme's ``font``, which stays the CJK-first default for anything drawn outside a chart."""
-    return FONT_LATIN_FIRST if lang == "en" else FONT
-FONT_SIZE = 12
-LABEL_SIZE = 13
-TITLE_SIZE = 16
+    theme's ``font``, which stays the Simplified default for anything drawn outside a chart."""
+    return FONTS.get(lang, FONT)
+
+
+# Chart text is never under 13 px (the page's body is 16 px).
+FONT_SIZE = 13
+LABEL_SIZE = 14
+TITLE_SIZE = 17
 
 
 def relative_luminance(hex_colour: str) -> float:
@@ -110,7 +119,7 @@ def datong_theme() -> alt.theme.ThemeConfig:
             "rect": {"color": REPORTED},
             "square": {"color": REPORTED},
             "point": {"color": REPORTED},
-            "range": {"category": [REPORTED, DERIVED, LOWER_BOUND, HYPOTHETICAL, NOT_RESUMED]},
+            "range": {"category": [REPORTED, DERIVED, NOT_RESUMED]},
             "concat": {"spacing": 24},
         }
     }  # fmt: skip

@@ -1,4 +1,4 @@
-"""Chapter: overview — the headline figures, and how to read the site."""
+"""Chapter: overview — the finding and its chart first, then the text, the counts by size, the rates, the what-if."""
 
 from datong.web.routing import ensure_routed
 
@@ -8,9 +8,10 @@ from datong.web import ui  # noqa: E402
 
 page = ui.page("overview")
 ui.header(page)
-ui.key_numbers(page)
+ui.visual_key(page)
+ui.chart(page, "overview_parks", finding=ui.park_finding(page))  # the finding first, in large type
 ui.narrative(page)
-ui.charts_of(page, share=ui.count_or_share(page))
+ui.charts_of(page, skip=("overview_parks",))
 ui.what_if(page)
 ui.silent(page)
 ui.share_and_embed(page)

@@ -8,8 +8,8 @@ from datong.web import ui  # noqa: E402
 
 page = ui.page("safety")
 ui.header(page)
-ui.key_numbers(page)
 ui.narrative(page)
+ui.visual_key(page)
 ui.charts_of(page)
 ui.silent(page)
 ui.share_and_embed(page)

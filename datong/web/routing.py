@@ -31,7 +31,6 @@ LANGUAGE_NAMES = {"zh-Hans": "简体", "zh-Hant": "繁體", "en": "English"}
 DEFAULT_PAGE_PATH = "index"
 _SESSION_LANG = "reader_lang"
 _PICKER = "lang_picker"
-_PHONE_PICKER = "lang_picker_phone"
 _PAGES = "navigation_pages"
 _DOCUMENT_LANG = "document_lang"
 _local = threading.local()  # each session's script run has its own thread
@@ -92,17 +91,6 @@ def _set_document_language(lang: str) -> None:
     st.session_state[_DOCUMENT_LANG] = lang
 
 
-def _phone_language_switcher(lang: str) -> None:
-    """The language control again at the top of the page, shown on phones only (site.css).
-
-    On a phone the sidebar, with its switcher, starts folded away behind an unlabelled button;
-    a reader sent a link in a language they do not read needs a way out they can see. (Links
-    to the same page with another ``?lang`` switched the page but left the old one in the URL.)
-    """
-    with st.container(key="phone-languages"):
-        _language_control(lang, _PHONE_PICKER, label_visibility="collapsed")
-
-
 def _site_styles() -> None:
     """The site's style rules (``datong/site.css``): sent on every run, or they would go."""
     st.html(site_data.site_css())
@@ -117,11 +105,39 @@ def _language_control(lang: str, key: str, **layout) -> None:
     )  # fmt: skip
 
 
-def _language_switcher(lang: str) -> None:
-    with st.sidebar:
-        _language_control(lang, _PICKER)
+def _chapter_links(lang: str, navigation: _Navigation) -> None:
+    """One link per chapter, in reading order, each keeping the language in its address."""
+    texts = site_data.texts(lang)
+    for chapter in chapters.CHAPTERS:
+        st.page_link(navigation.by_chapter[chapter.id], label=texts(f"chapters.{chapter.id}.nav"), query_params={"lang": lang})
+
+
+def _top_bar(lang: str, navigation: _Navigation) -> None:
+    """The site's own navigation at the top of every page, with the language control beside it.
+
+    Not Streamlit's: its sidebar list put a ``<div>`` inside its ``<ul>`` (axe: list, listitem),
+    folded away on phones behind a 28 px chevron that still held 8 invisible Tab stops, and its
+    top bar hides chapters in an overflow menu. These are plain links, always visible: a row on
+    a desktop, a "Chapters" menu on a phone (site.css shows one or the other), and the language
+    control always in sight, in the first row.
+    """
+    texts = site_data.texts(lang)
+    with st.container(key="site-bar"):
+        with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute", key="site-bar-row"):
+            st.page_link(navigation.by_chapter[chapters.DEFAULT.id], label=texts("site.title"), query_params={"lang": lang})
+            with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="right", width="content", key="site-bar-end"):
+                with st.popover(texts("nav.chapters"), key="site-nav-menu"):
+                    _chapter_links(lang, navigation)
+                _language_control(lang, _PICKER, label_visibility="collapsed")
+        with st.container(horizontal=True, gap="small", key="site-nav"):
+            _chapter_links(lang, navigation)
+
+
+def _invisible(lang: str) -> None:
+    """The style rules and the document language: elements with nothing to see (site.css hides the box)."""
+    with st.container(key="site-invisible"):
+        _site_styles()
         _set_document_language(lang)
-        st.caption(site_data.texts(lang)("site.source_line"))
 
 
 @dataclass(frozen=True)
@@ -209,11 +225,11 @@ def route() -> None:
     stray = stray_path(st.context.url, st.get_option("server.baseUrlPath"), known)
     if stray:
         sections = _with_stray_page(sections, stray, texts(f"chapters.{chapters.DEFAULT.id}.nav"))
-    navigation = st.navigation(sections, position="sidebar")
+    # Hidden: the site draws its own navigation (_top_bar); st.navigation still routes every address.
+    navigation = st.navigation(sections, position="hidden")
     st.set_page_config(page_title=f"{navigation.title} · {texts('site.title')}", page_icon="🏭", layout="centered")
-    _language_switcher(lang)
-    _site_styles()
-    _phone_language_switcher(lang)
+    _invisible(lang)
+    _top_bar(lang, _navigation_pages(lang))
     if stray and navigation.url_path == stray:
         st.info(texts("site.page_not_found"))  # says nothing of the address: never echo what a reader typed
     _local.routed = True

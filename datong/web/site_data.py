@@ -203,6 +203,11 @@ class ReadyChart(ReadySpec):
     block: charts.ChartBlock
     csv: bytes
     data_list: str  # the Data tab: the table as a list a phone can show whole
+    panel_specs: tuple[Mapping, ...] = ()  # the block's panels as separate charts, for columns (ChartBlock.panels)
+
+    def fresh_panel_specs(self) -> list[dict]:
+        """Copies Streamlit may change, one per panel (none for a one-panel chart)."""
+        return [{**spec, "datasets": dict(spec.get("datasets", {}))} for spec in self.panel_specs]
 
 
 def arrow_bytes(rows: list[dict]) -> bytes:
@@ -248,7 +253,8 @@ def _ready(block: charts.ChartBlock, lang: str) -> ReadyChart:
 
     csv = block.table.to_csv(index=False).encode("utf-8-sig")
     listed = markdown_records(block.table.to_dict("records"), texts(lang).labelled)
-    return ReadyChart(without_title(_arrow_spec(block.chart)), block.alt, block, csv, listed)
+    panels = tuple(_arrow_spec(panel) for panel in block.panels)
+    return ReadyChart(without_title(_arrow_spec(block.chart)), block.alt, block, csv, listed, panels)
 
 
 @once_per_key()

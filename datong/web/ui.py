@@ -1,4 +1,4 @@
-"""The building blocks pages compose: header, key numbers, chart blocks, quotes, links.
+"""The building blocks pages compose: header, chart blocks, quotes, links.
 
 Pages stay short: they pick blocks in order. No pandas transforms and no chart code here
 either; charts come from :mod:`datong.charts`, text from the language files.
@@ -7,13 +7,14 @@ either; charts come from :mod:`datong.charts`, text from the language files.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from html import escape
 from typing import NamedTuple
 
 import streamlit as st
 
 from datong import chapters, charts, quotes, tables
 from datong.chapters import Chapter
-from datong.figures import Figure, Figures
+from datong.figures import Figures
 from datong.i18n import Texts
 from datong.web import share, site_data
 from datong.web.markdown import escape_markdown, markdown_table
@@ -56,39 +57,59 @@ def citation(p: Page) -> None:
     share.citation_block(p.lang, p.texts)
 
 
+def _story_chapters() -> list[Chapter]:
+    """The chapters a kicker counts: the story after the overview (the overview opens it)."""
+    return [c for c in chapters.CHAPTERS if c.section == "story" and c is not chapters.DEFAULT]
+
+
+def kicker(p: Page) -> str | None:
+    """ "Chapter 2 of 5" above a story chapter's title; the source chapter says what it is about."""
+    story = _story_chapters()
+    if p.chapter in story:
+        return p.t("nav.kicker", n=story.index(p.chapter) + 1, total=len(story))
+    if p.chapter.section != "story":
+        return p.t(f"nav.section_{p.chapter.section}")
+    return None
+
+
 def header(p: Page) -> None:
-    st.title(p.t(p.chapter_key("title")), anchor=False)
-    st.markdown(f"**{p.t(p.chapter_key('lede'))}**")
+    """Kicker, title, the dek (regular weight, larger, muted) and the byline: the source."""
+    with st.container(key="chapter-head", gap="small"):
+        above = kicker(p)
+        if above:
+            with st.container(key="kicker"):
+                st.markdown(escape_markdown(above))
+        st.title(p.t(p.chapter_key("title")), anchor=False)
+        with st.container(key="dek"):
+            st.markdown(p.t(p.chapter_key("lede")))
+        with st.container(key="byline"):
+            st.markdown(escape_markdown(p.t("site.source_line")))
 
 
 def narrative(p: Page) -> None:
     st.markdown(p.t(p.chapter_key("body")))
 
 
-def _figure_help(p: Page, figure: Figure) -> str:
-    parts = [p.texts.as_of(figure)]
-    if figure.derived:
-        parts.append(p.texts.labelled(p.t("ui.derived"), figure.formula))
-    else:
-        parts.append(p.texts.labelled(p.t("ui.in_the_report"), f"“{p.texts.quote(figure)}”"))
-    if figure.is_lower_bound:
-        parts.append(p.t("ui.at_least_note"))
-    return "  \n".join(escape_markdown(part) for part in parts)
+def visual_key(p: Page) -> None:
+    """One row that shows how to read every chart: a swatch and a few words per kind of number.
 
+    The swatches take their colours and outlines from :mod:`datong.theme`, as the charts do;
+    each has its words beside it, so colour never speaks alone.
+    """
+    from datong import theme
 
-def key_numbers(p: Page) -> None:
-    """The chapter's headline numbers as cards, each with its quote and date on hover/focus."""
-    ids = p.chapter.key_figures
-    if not ids:
-        return
-    with st.container(key=f"key-numbers-{p.chapter.id}"):
-        st.header(p.t("ui.key_numbers"), anchor=False)
-        # Two across keeps long labels whole; a row at a time, so a phone (which stacks the
-        # columns) and a screen reader meet the cards in the order of the text and the charts.
-        for row in range(0, len(ids), 2):
-            for column, figure_id in zip(st.columns(2), ids[row : row + 2], strict=False):
-                figure = p.figures[figure_id]
-                column.metric(p.texts.label(figure), p.texts.compact(figure), help=_figure_help(p, figure), border=True)
+    kinds = (
+        ("reported", f"background:{theme.REPORTED};border:2px solid {theme.REPORTED}"),
+        ("derived", f"background:{theme.DERIVED_TINT};border:2px dashed {theme.DERIVED}"),
+        ("lower_bound", f"background:linear-gradient(90deg,{theme.LOWER_BOUND},{theme.BACKGROUND});border:2px dotted {theme.LOWER_BOUND}"),
+        ("not_back", f"background:{theme.BACKGROUND};border:2px dashed {theme.NOT_RESUMED}"),
+    )
+    items = "".join(
+        f'<span class="key-item"><span class="key-swatch" style="{style}" aria-hidden="true"></span>{escape(p.t(f"layout.key_{kind}"))}</span>'
+        for kind, style in kinds
+    )
+    with st.container(key="visual-key"):
+        st.markdown(f'<p><span class="key-title">{escape(p.t("layout.key_title"))}</span>{items}</p>', unsafe_allow_html=True)
 
 
 def sources(p: Page, figure_ids, place: str) -> None:
@@ -120,22 +141,41 @@ def sources(p: Page, figure_ids, place: str) -> None:
             st.markdown(text)
 
 
-def charts_of(p: Page, *, share: bool = False) -> None:
-    """Every chart of the chapter, each in its block."""
+def charts_of(p: Page, *, share: bool = False, skip: tuple[str, ...] = ()) -> None:
+    """Every chart of the chapter (but those in ``skip``), each in its block."""
     for ready in site_data.chart_blocks(p.chapter.id, p.lang, share):
-        chart_block(p, ready, share)
+        if ready.block.id not in skip:
+            chart_block(p, ready, share)
+
+
+def chart(p: Page, chart_id: str, *, finding: str | None = None) -> None:
+    """One chart block of the chapter by id; ``finding`` replaces its heading (the overview's lead)."""
+    ready = next(r for r in site_data.chart_blocks(p.chapter.id, p.lang) if r.block.id == chart_id)
+    chart_block(p, ready, heading=finding)
+
+
+def park_finding(p: Page) -> str:
+    """The overview's finding in words: "91 of 106 park firms back at work", numbers from the figures."""
+    return p.t("layout.finding", resumed=p.texts.number(p.figures["park_firms_resumed"]), total=p.texts.number(p.figures["park_firms"]))
 
 
 @st.fragment
-def chart_block(p: Page, ready: site_data.ReadyChart, share: bool = False) -> None:
+def chart_block(p: Page, ready: site_data.ReadyChart, share: bool = False, heading: str | None = None) -> None:
     """One chart with its table, its source sentences and downloads, in tabs (as Our World in Data does).
 
     A fragment: clicking a mark, choosing a figure or opening a tab reruns this block only,
-    not the chapter (and the rest of the page does not grey out while it runs).
+    not the chapter (and the rest of the page does not grey out while it runs). The heading
+    is the chart's only title (the spec drops its own on screen); ``heading`` replaces it with
+    a finding set in large type.
     """
     block = ready.block
+    _keep_pick(block.id)
     with st.container(key=f"chart-{block.id}"):
-        st.header(block.title, anchor=False)
+        if heading is None:
+            st.header(block.title, anchor=False)
+        else:
+            with st.container(key=f"finding-{block.id}"):
+                st.header(heading, anchor=False)
         # Lazy tabs: only the open one runs, so a reader who never opens Table or Source does
         # not pay for them on every rerun.
         chart_tab, table_tab, source_tab = st.tabs(
@@ -146,28 +186,63 @@ def chart_block(p: Page, ready: site_data.ReadyChart, share: bool = False) -> No
                 _chart_tab(p, ready)
         if table_tab.open:
             with table_tab:
+                st.markdown(escape_markdown(block.alt))  # the chart's description, also its accessible name
                 # A list, not a grid: a grid cut columns off on a phone (the CSV is the table).
                 st.markdown(ready.data_list)
                 _downloads(p, ready, share)
         if source_tab.open:
             with source_tab:
-                sources(p, block.figure_ids, f"source-{block.id}")
+                _source_tab(p, block)
+
+
+def _screen_spec(spec: dict) -> dict:
+    """The spec as the page draws it: no title of its own (the block's heading is the one title)."""
+    spec.pop("title", None)
+    return spec
 
 
 def _chart_tab(p: Page, ready: site_data.ReadyChart) -> None:
-    """The chart, its text alternative, and the source of a clicked or chosen figure."""
+    """The chart (its panels side by side on a desktop, stacked on a phone), a one-line source
+    note, and the source of a clicked figure (or one a permalink or the Source tab's picker chose)."""
     block = ready.block
+    chart_key = _chart_key(block)
+    selectable = {"on_select": "rerun", "selection_mode": "pick"} if ready.clickable else {}
     # theme=None: our registered theme, not Streamlit's. The spec's description is the
     # chart's accessible name (passing alt= too would only override it with the same text).
-    event = st.vega_lite_chart(
-        ready.fresh_spec(), width=block.width, theme=None, key=_chart_key(block),
-        **({"on_select": "rerun", "selection_mode": "pick"} if ready.clickable else {}),
-    )  # fmt: skip
-    st.caption(escape_markdown(block.alt))
-    picked = _picked_figure(p, block, event)
+    events = []
+    with st.container(key=f"units-{block.id}" if block.unit_chart else f"bars-{block.id}"):
+        panels = ready.fresh_panel_specs()
+        if panels:
+            for index, (column, spec) in enumerate(zip(st.columns(len(panels), gap="medium"), panels, strict=True)):
+                with column:
+                    events.append(st.vega_lite_chart(_screen_spec(spec), width="content", theme=None, key=f"{chart_key}-{index}", **selectable))
+        else:
+            events.append(st.vega_lite_chart(_screen_spec(ready.fresh_spec()), width=block.width, theme=None, key=chart_key, **selectable))
+    with st.container(key=f"note-{block.id}"):
+        st.caption(escape_markdown(_source_note(p, block)))
+    picked = _clicked_figure(block, events)
     if picked:
-        sources(p, (picked,), f"picked-{block.id}")
-        st.markdown(f"[{escape_markdown(p.t('share.figure_link_label'))}]({share.figure_link(picked, p.chapter.id, p.lang)})")
+        _show_picked(p, block, picked)
+
+
+def _source_note(p: Page, block) -> str:
+    """ "Source: … · As of …": where the chart's numbers come from, in one line."""
+    dates = " · ".join(dict.fromkeys(p.texts.as_of(p.figures[f]) for f in block.figure_ids if p.figures[f].as_of))
+    return p.t("layout.chart_note", date=dates or p.t("ui.as_of_not_stated"))
+
+
+def _show_picked(p: Page, block, figure_id: str) -> None:
+    sources(p, (figure_id,), f"picked-{block.id}")
+    st.markdown(f"[{escape_markdown(p.t('share.figure_link_label'))}]({share.figure_link(figure_id, p.chapter.id, p.lang)})")
+
+
+def _source_tab(p: Page, block) -> None:
+    """The keyboard path to one figure's sentence (the picker), then every sentence of the chart."""
+    picked = _picker(p, block)
+    if picked:
+        _show_picked(p, block, picked)
+    else:
+        sources(p, block.figure_ids, f"source-{block.id}")
 
 
 def _chart_key(block) -> str:
@@ -188,7 +263,7 @@ def _chart_key(block) -> str:
 class _PickKeys(NamedTuple):
     """Session-state keys of one chart's picking (see :func:`_chart_key`)."""
 
-    picker: str  # the keyboard-usable select
+    picker: str  # the keyboard-usable select (in the Source tab); a click or a ?fig= permalink sets it too
     last_click: str  # the figure the chart last reported clicked
     generation: str  # bumped to draw the chart afresh
 
@@ -197,21 +272,41 @@ def _pick_keys(chart_id: str) -> _PickKeys:
     return _PickKeys(f"pick-{chart_id}", f"last-click-{chart_id}", f"chart-generation-{chart_id}")
 
 
-def _picked_figure(p: Page, block, event) -> str | None:
-    """The figure whose source to show: a clicked mark, or the keyboard-usable picker."""
+def _keep_pick(chart_id: str) -> None:
+    """Keep the picked figure while the picker is not drawn (its tab closed): Streamlit forgets
+    the value of a widget a run does not draw, unless the script sets it again."""
+    key = _pick_keys(chart_id).picker
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
+def _clicked_figure(block, events) -> str | None:
+    """The figure whose source to show under the chart: a newly clicked mark in any panel moves
+    the picker to it; otherwise whatever the picker (or a permalink) holds."""
     keys = _pick_keys(block.id)
-    clicked = None
-    rows = (event or {}).get("selection", {}).get("pick") or []
-    if rows and isinstance(rows[-1], dict):
-        clicked = rows[-1].get("figure_id")  # the latest mark (shift-click adds to the list)
-    if clicked in block.figure_ids and st.session_state.get(keys.last_click) != clicked:
-        st.session_state[keys.picker] = clicked  # a click moves the picker too
-    st.session_state[keys.last_click] = clicked if clicked in block.figure_ids else None
+    clicked = []
+    for event in events:
+        rows = (event or {}).get("selection", {}).get("pick") or []
+        if rows and isinstance(rows[-1], dict) and rows[-1].get("figure_id") in block.figure_ids:
+            clicked.append(rows[-1]["figure_id"])  # the latest mark (shift-click adds to the list)
+    last = st.session_state.get(keys.last_click)
+    new = [figure_id for figure_id in clicked if figure_id != last]
+    if new:
+        st.session_state[keys.picker] = new[-1]  # a click moves the picker too
+        st.session_state[keys.last_click] = new[-1]
+    elif last not in clicked:
+        st.session_state[keys.last_click] = None
+    picked = st.session_state.get(keys.picker)
+    return picked if picked in block.figure_ids else None
+
+
+def _picker(p: Page, block) -> str | None:
+    """The keyboard-usable way to the source of one figure (chart clicks are mouse-only)."""
     options = [None, *block.figure_ids]
     return st.selectbox(
         p.t("ui.show_source_of"),
         options,
-        key=keys.picker,
+        key=_pick_keys(block.id).picker,
         format_func=lambda fid: p.t("ui.pick_a_figure") if fid is None else p.texts.label(p.figures[fid]),
     )
 
@@ -231,8 +326,9 @@ def _downloads(p: Page, ready: site_data.ReadyChart, share: bool) -> None:
 
 
 def silent(p: Page) -> None:
-    """What the report does not say about this chapter's subject."""
-    with st.expander(p.t("ui.silent_heading")):
+    """What the report does not say about this chapter's subject: open, in a tinted box (site.css)."""
+    with st.container(key="silent"):
+        st.subheader(p.t("ui.silent_heading"), anchor=False)
         st.markdown(p.t(p.chapter_key("silent")))
 
 
@@ -244,18 +340,15 @@ def previous_next(p: Page) -> None:
     # Both: one at each end. Only "next" (the first chapter): at the right, where it always is.
     alignment = "right" if before is None else "distribute"
     with st.container(horizontal=True, horizontal_alignment=alignment, key="previous-next"):
-        for neighbour, key in ((before, "nav.previous"), (after, "nav.next")):
+        for neighbour, key in ((before, "previous"), (after, "next")):
             if neighbour is not None:
-                st.page_link(
-                    page_of(neighbour.id),
-                    label=f"{p.t(key)}{p.t(f'chapters.{neighbour.id}.nav')}",
-                    query_params={"lang": p.lang},
-                )
-
-
-def count_or_share(p: Page) -> bool:
-    """A keyboard-usable switch between counts of firms and shares of firms."""
-    return st.toggle(p.t("ui.show_shares"), key="overview-share")
+                # "Next" is the larger control (site.css): full width and 44 px tall on a phone.
+                with st.container(key=f"{key}-chapter", width="content"):
+                    st.page_link(
+                        page_of(neighbour.id),
+                        label=f"{p.t(f'nav.{key}')}{p.t(f'chapters.{neighbour.id}.nav')}",
+                        query_params={"lang": p.lang},
+                    )
 
 
 @st.fragment
@@ -281,8 +374,10 @@ def what_if(p: Page) -> None:
             )
         )
         ready = site_data.what_if_chart(p.lang, rate)
-        st.vega_lite_chart(ready.fresh_spec(), width="content", theme=None, key="what-if-chart")
-        st.caption(escape_markdown(ready.alt))  # its text alternative; the sentence above holds the numbers
+        with st.container(key="units-what-if"):
+            # No title on screen (the heading above says it); the spec's description is the
+            # chart's accessible name and the sentence above holds its numbers.
+            st.vega_lite_chart(_screen_spec(ready.fresh_spec()), width="content", theme=None, key="what-if-chart")
 
 
 def full_article(p: Page) -> None:
