@@ -61,3 +61,23 @@ def apply_corrections(text: str, corrections) -> tuple[str, int]:
             )
         text = text.replace(correction.match, correction.replacement)
     return text, len(corrections)
+
+
+def locate_corrections(text: str, corrections) -> tuple[str, list[dict]]:
+    """Apply each correction in order (each must match exactly once), saying where each applied:
+    line and column (from 1) in the rule-repaired text, with what it matched, its replacement and reasons."""
+    applied = []
+    for correction in corrections:
+        index = text.find(correction.match)
+        text, _ = apply_corrections(text, [correction])  # raises unless exactly one match
+        line, column = _where(text, index)
+        applied.append({
+            "line": line, "column": column, "match": correction.match, "replacement": correction.replacement,
+            "reason": correction.reason, "reason_zh": correction.reason_zh,
+        })  # fmt: skip
+    return text, applied
+
+
+def _where(text: str, index: int) -> tuple[int, int]:
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1

@@ -78,3 +78,96 @@ def text_score(text: str) -> float:
 def unpaired_quotes(line: str) -> int:
     """How many quotation marks in a line have no partner."""
     return abs(line.count("“") - line.count("”")) + abs(line.count("‘") - line.count("’"))
+
+
+@lru_cache(maxsize=1)
+def _bigrams() -> frozenset[str]:
+    """Every pair of neighbouring characters in a phrase of pypinyin's dictionary (Simplified)."""
+    from pypinyin.phrases_dict import phrases_dict
+
+    return frozenset(phrase[i : i + 2] for phrase in phrases_dict for i in range(len(phrase) - 1))
+
+
+@lru_cache(maxsize=65536)
+def _simplified_char(char: str) -> str:
+    return to_simplified(char) if len(char) == 1 else char
+
+
+def known_pair(left: str, right: str) -> bool:
+    """Do the two characters stand side by side in some dictionary phrase?"""
+    return (_simplified_char(left) + _simplified_char(right)) in _bigrams()
+
+
+# Marks a mirror leaves as they were (quotation marks, 。 、 — …) and those it folds to ASCII.
+MARKS = frozenset("。，、；：？！“”‘’《》（）—…·「」『』")
+ASCII_MARKS = frozenset(",;:!?()")
+
+
+def char_value(char: str) -> float:
+    """One character's worth in a window: -1 (garbage) to 1 (common); marks a little above 0."""
+    if char == REPLACEMENT:
+        return 0.0  # a lost byte: says nothing either way
+    if char in MARKS:
+        return 0.5
+    if char in ASCII_MARKS:
+        return 0.0
+    if char.isascii():
+        return -0.6 if char.isalpha() else 0.0
+    score = char_score(char)
+    return 2.0 * score - 1.0 if score is not None else -0.3
+
+
+@lru_cache(maxsize=65536)
+def other_script(char: str, traditional: bool) -> bool:
+    """Is this Han character only of the other script (a Simplified form in Traditional text)?"""
+    from datong.script import _converter
+
+    if not _is_han(char):
+        return False
+    if traditional:
+        return _converter("s2t").convert(char) != char and _converter("t2s").convert(char) == char
+    return _converter("t2s").convert(char) != char and _converter("s2t").convert(char) == char
+
+
+def is_traditional(text: str) -> bool | None:
+    """Is the text in Traditional characters (True), Simplified (False), or too short to tell (None)?
+    Judged on its first 20,000 Han characters: the script with at least 3 of its own, and more."""
+    han = [c for c in text[:60_000] if _is_han(c)][:20_000]
+    traditional = sum(other_script(c, False) for c in han)
+    simplified = sum(other_script(c, True) for c in han)
+    if max(traditional, simplified) < 3 or traditional == simplified:
+        return None
+    return traditional > simplified
+
+
+def window_score(text: str, traditional: bool | None = None) -> float:
+    """How well a short stretch reads: each character's value; a pair a dictionary phrase knows
+    adds 0.6, one it does not takes 0.4 off; a character of the other script takes 0.8 off."""
+    total = sum(map(char_value, text))
+    for a, b in zip(text, text[1:]):
+        if _is_han(a) and _is_han(b):
+            total += 0.6 if known_pair(a, b) else -0.4
+    if traditional is not None:
+        total -= 0.8 * sum(other_script(c, traditional) for c in text)
+    return total
+
+
+IMPLAUSIBLE = 0.2  # char_score below this: not a character a Chinese text would use
+
+
+def implausible(char: str) -> bool:
+    """Is this a character misread bytes give and text does not use? (rare Han, PUA, stray symbols)"""
+    code = ord(char)
+    if char == REPLACEMENT or 0xE000 <= code <= 0xF8FF:
+        return True
+    if _is_han(char):
+        score = char_score(char)
+        return score is not None and score < IMPLAUSIBLE
+    if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII forms other than the marks Chinese uses
+        return char not in MARKS and char not in "％＋－．／＝～"
+    # symbols that live in GBK's symbol rows: circled numbers, Greek, Cyrillic, kana, box drawing
+    return (
+        0x2460 <= code <= 0x24FF or 0x2160 <= code <= 0x217F or 0x0370 <= code <= 0x04FF
+        or 0x3040 <= code <= 0x30FF or 0x2500 <= code <= 0x257F or 0x3220 <= code <= 0x3243
+        or char in "¤§¨°±×÷ˉˇ′″℃‰№☆★○●◎◇◆□■△▲※→←↑↓〓∶∵∴∷∠⌒⊙∫∮≡≌≈∽∝≠≮≯≤≥∞"
+    )  # fmt: skip

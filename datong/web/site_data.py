@@ -67,22 +67,22 @@ def once_per_key(maxsize: int | None = None):
 class Article:
     """The report, one entry per line (line 0 is the subtitle), in each script.
 
-    ``zh_hant`` is generated from Simplified, like all Traditional reader text, so quotes
-    highlight the same way in both; ``mirror_hant`` is the repaired Traditional text as the
-    mirror carried it, shown in full on the source chapter.
+    ``zh_hant`` is ``data/article.zh-Hant.txt``, the Traditional reading text: the Simplified
+    text through OpenCC ``s2tw``, the same conversion every Traditional quote goes through, so
+    each quote is found in it verbatim. The mirror's own Traditional text, repaired, is kept in
+    ``data/article.zh-Hant.as-received.txt`` for provenance; the site shows the raw text as received.
     """
 
     zh_hans: tuple[str, ...]
     zh_hant: tuple[str, ...]
     en: tuple[str, ...]
-    mirror_hant: tuple[str, ...]
 
     def lines(self, lang: str) -> tuple[str, ...]:
         return {"zh-Hans": self.zh_hans, "zh-Hant": self.zh_hant, "en": self.en}[lang]
 
     def full_text(self, lang: str) -> tuple[str, ...]:
-        """The text to read or download in full: the repaired mirror text for Traditional."""
-        return self.mirror_hant if lang == "zh-Hant" else self.lines(lang)
+        """The text to read or download in full, in the reader's language."""
+        return self.lines(lang)
 
 
 def read_article(hans: Path, en: Path, hant: Path) -> Article:
@@ -90,8 +90,10 @@ def read_article(hans: Path, en: Path, hant: Path) -> Article:
     for path in (en, hant):
         if len(texts[path]) != len(texts[hans]):
             raise ValueError(f"{path.name}: {len(texts[path])} lines, but {hans.name} has {len(texts[hans])}")
-    simplified = texts[hans]
-    return Article(simplified, tuple(to_traditional(line) for line in simplified), texts[en], texts[hant])
+    for number, (simplified, traditional) in enumerate(zip(texts[hans], texts[hant], strict=True), start=1):
+        if to_traditional(simplified) != traditional:
+            raise ValueError(f"{hant.name}, line {number}: not the Simplified text converted (run python -m datong.pipeline)")
+    return Article(texts[hans], texts[hant], texts[en])
 
 
 @once_per_key()
@@ -161,18 +163,17 @@ def raw_report(path: Path = paths.RAW_REPORT) -> str:
 
 
 @once_per_key()
-def corrections(path: Path = paths.CORRECTIONS):
-    from datong.pipeline.corrections import load_corrections
+def repair_report(path: Path = paths.REPAIR_REPORT):
+    """What the repair did (counts by kind, corrections, every change, what is left), as the
+    command wrote it to ``data/repair-report.json``; the server never re-runs the pipeline."""
+    from datong.repair_log import load_repair_log
 
-    return load_corrections(path)
+    return load_repair_log(path)
 
 
-@once_per_key()
-def repair_report(raw: Path = paths.RAW_REPORT, corrections_path: Path = paths.CORRECTIONS):
-    """The repair run again on the raw source, for its counts (the source chapter shows them)."""
-    from datong.pipeline.repair import repair
-
-    return repair(raw_report(raw), corrections(corrections_path))
+def corrections(path: Path = paths.REPAIR_REPORT):
+    """The manual corrections applied, each with its match, replacement and reasons."""
+    return repair_report(path).corrections
 
 
 @dataclass(frozen=True)

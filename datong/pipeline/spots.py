@@ -1,0 +1,53 @@
+"""What is left after the rules: every kind of damage the rules know, found in the repaired text.
+
+Each spot is named by line and column (from 1) in the repaired text, with the reason, so a
+corrections file can mend it (its ``match`` is looked for in that same text). Neighbouring
+characters with the same reason make one spot.
+"""
+
+from __future__ import annotations
+
+import re
+
+from datong.pipeline.plausibility import HAN, REPLACEMENT, implausible
+from datong.pipeline.repair import SYLLABLE, Spot, readings
+
+_MARK = "，。、；：？！“”‘’《》（）「」『』"
+_CHECKS = [
+    (re.compile(REPLACEMENT + "+"), "bytes lost for good (U+FFFD)"),
+    (re.compile(rf"(?<={HAN})[(（]{SYLLABLE}[)）]"), "a pinyin reading left in the text"),
+    (re.compile(r"<[^<>\n]{0,200}>|(?<![A-Za-z])/?(?:p|br|div|span|strong|em|li|td|tr|font)\s*/?>|&#?[A-Za-z0-9]{1,8};"),
+     "HTML left in the text"),
+    (re.compile(rf"(?<=[{_MARK}{REPLACEMENT}])[？！?!]|[？！?!](?=[，、。；：{REPLACEMENT}])|(?<=[^\x00-\x7f])\?(?=[^\x00-\x7f])"),
+     "a ? or ! where a mark or character was lost"),
+    (re.compile(rf"(?<=[^\x00-\x7f])[A-Za-z]{{1,3}}(?={HAN}|[{_MARK}])|(?<={HAN})[A-Za-z]{{1,3}}(?=[^\x00-\x7f]|$)"),
+     "ASCII letters inside Chinese text (a misread byte)"),
+]  # fmt: skip
+
+
+def find_spots(text: str) -> list[Spot]:
+    """Every spot in ``text`` that looks like damage, in order."""
+    spots: dict[tuple[int, int], Spot] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line:
+            continue
+
+        def add(start: int, end: int, reason: str) -> None:
+            key = (number, start + 1)
+            if key not in spots:
+                spots[key] = Spot(number, start + 1, reason, line[max(0, start - 8) : end + 8])
+
+        for pattern, reason in _CHECKS:
+            for match in pattern.finditer(line):
+                if reason.startswith("a pinyin") and match.group(0)[1:-1] not in readings(line[match.start() - 1]):
+                    continue
+                add(match.start(), match.end(), reason)
+        start = None
+        for column, char in enumerate(line + "\n"):
+            bad = char != "\n" and char != REPLACEMENT and implausible(char)
+            if bad and start is None:
+                start = column
+            elif not bad and start is not None:
+                add(start, column, f"implausible character(s) {line[start:column]!r}")
+                start = None
+    return sorted(spots.values(), key=lambda s: (s.line, s.column))
