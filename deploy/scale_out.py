@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -66,14 +67,20 @@ def python() -> str:
 # --------------------------------------------------------------------------- configuration
 
 
-def site_config(replica_addresses: Sequence[str], listen: str, busy_root: str | Path, server_name: str = "_") -> str:
-    """deploy/nginx.conf.template filled in: the http-level part (upstream, limits, server)."""
+def site_config(replica_addresses: Sequence[str], listen: str, busy_root: str | Path, server_name: str = "_", *, limits: bool = True) -> str:
+    """deploy/nginx.conf.template filled in: the http-level part (upstream, limits, server).
+
+    ``limits=False`` drops the per-address limit_conn/limit_req lines: for a load bench, whose one
+    address stands for many readers.
+    """
     servers = "\n".join(f"    server {address} {FAILURES};" for address in replica_addresses)
     text = TEMPLATE.read_text(encoding="utf-8")
     for slot, value in (("@SERVERS@", servers), ("@LISTEN@", listen), ("@BUSY_ROOT@", str(busy_root)), ("@SERVER_NAME@", server_name)):
         if slot not in text:
             raise ValueError(f"{TEMPLATE.name}: no {slot} slot")
         text = text.replace(slot, value)
+    if not limits:
+        text = re.sub(r"\n[ ]+limit_(conn datong_conn|req zone=)[^;]*;", "", text)
     return text
 
 
@@ -94,7 +101,9 @@ http {{
         text/html html;
     }}
     default_type application/octet-stream;
-    access_log {prefix / "access.log"};
+    # Which replica served each request: tests read it to check the affinity.
+    log_format datong '$remote_addr [$time_local] "$request" $status $body_bytes_sent upstream=$upstream_addr upstream_status=$upstream_status';
+    access_log {prefix / "access.log"} datong;
 {temp}
     sendfile on;
     tcp_nopush on;
@@ -113,7 +122,7 @@ def nginx_test(config: Path, prefix: Path) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def write_prefix(prefix: Path, replica_addresses: Sequence[str], listen: str) -> Path:
+def write_prefix(prefix: Path, replica_addresses: Sequence[str], listen: str, *, limits: bool = True) -> Path:
     """Lay out nginx's prefix folder (config, busy page, temp folders); return the config's path."""
     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / "temp" / kind).mkdir(parents=True, exist_ok=True)
@@ -124,7 +133,7 @@ def write_prefix(prefix: Path, replica_addresses: Sequence[str], listen: str) ->
             if path.is_dir() and path.parent.name == "temp":
                 os.chown(path, *_nobody())
     config = prefix / "nginx.conf"
-    config.write_text(main_config(prefix, site_config(replica_addresses, listen, prefix)), encoding="utf-8")
+    config.write_text(main_config(prefix, site_config(replica_addresses, listen, prefix, limits=limits)), encoding="utf-8")
     return config
 
 
@@ -180,11 +189,63 @@ def _wait_healthy(urls: list[str], procs: list[tuple[str, subprocess.Popen]], de
 
 
 @contextlib.contextmanager
+def balancer(
+    replica_addresses: Sequence[str], *, port: int | None = None, prefix: Path | None = None, limits: bool = True
+) -> Iterator[Balancer]:
+    """nginx alone in front of ``replica_addresses`` ("127.0.0.1:PORT", running or not); yield its base URL.
+
+    It does not wait for health (the replicas may be down on purpose: the busy page).
+    """
+    own_prefix = prefix is None
+    prefix = prefix or Path(tempfile.mkdtemp(prefix="datong-nginx-"))
+    listen_port = port or free_port()
+    base = Balancer(f"http://127.0.0.1:{listen_port}")
+    base.replicas = [f"http://{address}" for address in replica_addresses]
+    base.prefix = prefix
+    base.log = lambda: "\n".join(
+        f"--- nginx {name}\n{(prefix / name).read_text(encoding='utf-8', errors='replace')}"
+        for name in ("nginx.out", "error.log", "access.log") if (prefix / name).exists()
+    )  # fmt: skip
+    nginx: subprocess.Popen | None = None
+    try:
+        config = write_prefix(prefix, replica_addresses, f"127.0.0.1:{listen_port}", limits=limits)
+        checked = nginx_test(config, prefix)
+        if checked.returncode != 0:
+            raise RuntimeError(f"nginx -t failed:\n{checked.stdout}{checked.stderr}")
+        with open(prefix / "nginx.out", "w", encoding="utf-8") as out:
+            nginx = subprocess.Popen(
+                [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(config)],
+                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            )  # fmt: skip
+        deadline = time.monotonic() + 20
+        while True:  # listening?
+            if nginx.poll() is not None:
+                raise RuntimeError(f"nginx exited with {nginx.returncode}:\n{base.log()}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", listen_port), timeout=1):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nginx not listening after 20 s:\n{base.log()}")
+            time.sleep(0.1)
+        yield base
+    finally:
+        if nginx is not None:
+            _stop(nginx, signal.SIGQUIT)  # graceful: finish the requests in flight
+        final = base.log()
+        base.log = lambda: final
+        if own_prefix:
+            shutil.rmtree(prefix, ignore_errors=True)
+
+
+@contextlib.contextmanager
 def scale_out(
     replicas: int = 2, *, port: int | None = None, env: dict[str, str] | None = None, timeout: float = 120.0,
-    replica_args: Sequence[str] = (),
+    replica_args: Sequence[str] = (), limits: bool = True,
 ) -> Iterator[Balancer]:  # fmt: skip
-    """Start ``replicas`` Streamlit processes and nginx in front of them; yield nginx's base URL."""
+    """Start ``replicas`` Streamlit processes and nginx in front of them; yield nginx's base URL.
+
+    ``env`` is added to each replica's environment (e.g. ``DATONG_MAX_SESSIONS``); ``limits=False``
+    lifts nginx's per-address limits (see :func:`site_config`).
+    """
     if replicas < 1:
         raise ValueError("at least one replica")
     prefix = Path(tempfile.mkdtemp(prefix="datong-nginx-"))
@@ -192,7 +253,6 @@ def scale_out(
     listen_port = port or free_port()
     logs: dict[str, Path] = {}
     procs: list[tuple[str, subprocess.Popen]] = []
-    nginx: subprocess.Popen | None = None
 
     def output() -> str:
         parts = [f"--- {name}\n{path.read_text(encoding='utf-8', errors='replace')}" for name, path in logs.items() if path.exists()]
@@ -219,23 +279,12 @@ def scale_out(
             procs.append((name, proc))
         # nginx starts once the replicas are up: asked earlier, it would count their refusals
         # as failures (max_fails) and keep them out of the hash for fail_timeout.
-        deadline = time.monotonic() + timeout
-        _wait_healthy(base.replicas, procs, deadline, output)
-        config = write_prefix(prefix, [f"127.0.0.1:{p}" for p in ports], f"127.0.0.1:{listen_port}")
-        checked = nginx_test(config, prefix)
-        if checked.returncode != 0:
-            raise RuntimeError(f"nginx -t failed:\n{checked.stdout}{checked.stderr}")
-        logs["nginx"] = prefix / "nginx.out"
-        with open(logs["nginx"], "w", encoding="utf-8") as out:
-            nginx = subprocess.Popen(
-                [NGINX, "-p", str(prefix), "-e", str(prefix / "error.log"), "-c", str(config)],
-                stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )  # fmt: skip
-        _wait_healthy([str(base)], [*procs, ("nginx", nginx)], time.monotonic() + 30, output)
-        yield base
+        _wait_healthy(base.replicas, procs, time.monotonic() + timeout, output)
+        with balancer([f"127.0.0.1:{p}" for p in ports], port=listen_port, prefix=prefix, limits=limits) as front:
+            logs["nginx"] = front.prefix / "nginx.out"
+            _wait_healthy([str(base)], procs, time.monotonic() + 30, output)
+            yield base
     finally:
-        if nginx is not None:
-            _stop(nginx, signal.SIGQUIT)  # graceful: finish the requests in flight
         for _, proc in procs:
             _stop(proc, signal.SIGTERM)
         final = output()
@@ -254,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--replicas", type=int, default=2, help="Streamlit processes (default 2; one per core)")
     parser.add_argument("--port", type=int, default=8080, help="nginx's loopback port (default 8080)")
+    parser.add_argument("--no-limits", action="store_true", help="no per-address limits (for a load bench from one address)")
     parser.add_argument("--print-config", action="store_true", help="print the filled template for a VM and exit")
     parser.add_argument("--listen", default="80", help="with --print-config: nginx's listen (default 80)")
     parser.add_argument("--first-port", type=int, default=8501, help="with --print-config: the first replica's port (default 8501)")
@@ -266,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
-        with scale_out(args.replicas, port=args.port) as base:
+        with scale_out(args.replicas, port=args.port, limits=not args.no_limits) as base:
             print(f"{args.replicas} replicas ({', '.join(base.replicas)}) behind nginx at {base}/ (Ctrl-C stops all)", flush=True)
             while True:
                 time.sleep(3600)
