@@ -364,14 +364,14 @@ def free_port() -> int:
 class Server:
     """A ``streamlit run`` on a free loopback port, its process, and its output."""
 
-    def __init__(self, name: str, script: str, cwd: Path, args: list[str]):
+    def __init__(self, name: str, script: str, cwd: Path, args: list[str], env: dict[str, str] | None = None):
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile(mode="w+", suffix=".log", encoding="utf-8")  # noqa: SIM115 (closed in stop)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port), *args],
-            cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=cwd, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True, env={**os.environ, **(env or {})},
         )  # fmt: skip
         self.ps = psutil.Process(self.proc.pid)
 
@@ -384,6 +384,8 @@ class Server:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"{self.name} exited with {self.proc.returncode}:\n{self.output()[-3000:]}")
+            if "NOT READY" in self.output():  # the site's start-up check failed: it will never be healthy
+                raise RuntimeError(f"{self.name} is not ready:\n{self.output()[-3000:]}")
             with contextlib.suppress(OSError), urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as answer:
                 if answer.read().strip() == b"ok":
                     return
@@ -414,8 +416,9 @@ BARE_ARGS = ["--browser.gatherUsageStats", "false", "--server.address", "127.0.0
 
 
 @contextlib.contextmanager
-def servers(*, site: bool = True, bare: bool = True) -> Iterator[dict[str, Server]]:
-    """Start the site and both bare pages (in parallel), wait until healthy; always stop them."""
+def servers(*, site: bool = True, bare: bool = True, site_env: dict[str, str] | None = None) -> Iterator[dict[str, Server]]:
+    """Start the site (with ``site_env`` added to its environment) and both bare pages, in parallel;
+    wait until healthy; yield them by name (``site``, ``bare-d``, ``bare-s``); always stop them."""
     started: dict[str, Server] = {}
     with tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp:
         defaults, site_config = Path(tmp) / "defaults", Path(tmp) / "site-config"
@@ -426,7 +429,7 @@ def servers(*, site: bool = True, bare: bool = True) -> Iterator[dict[str, Serve
         shutil.copy(ROOT / ".streamlit" / "config.toml", site_config / ".streamlit" / "config.toml")
         try:
             if site:
-                started["site"] = Server("site", "app.py", ROOT, ["--server.address", "127.0.0.1", "--server.headless", "true"])
+                started["site"] = Server("site", "app.py", ROOT, ["--server.address", "127.0.0.1", "--server.headless", "true"], site_env)
             if bare:
                 started["bare-d"] = Server("bare page, Streamlit's defaults", "bare_page.py", defaults, BARE_ARGS)
                 started["bare-s"] = Server("bare page, site config", "bare_page.py", site_config, BARE_ARGS)
@@ -577,7 +580,7 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
     chapters = [(cid, path) for cid, path in chapter_pages() if not args.only or cid in args.only]
     langs = args.lang or list(LANGS)
     clock = Clock(args.max_minutes)
-    print(f"# load bench: {len(chapters)} chapters × {len(langs)} languages; site {site.url}, "
+    print(f"# load bench: {len(chapters)} chapters × {len(langs)} languages; site {site.url} (pid {site.server.proc.pid}), "
           f"bare (defaults) {bare_d.url}, bare (site config) {bare_s.url}")  # fmt: skip
     print(f"# counts: {args.sessions} new readers per chapter and language, levels {args.levels} × {args.rounds} rounds, "
           f"hold {args.hold}, soak {args.soak}; commit {git_commit()}")  # fmt: skip
@@ -821,7 +824,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="small counts, every row (for tests)")
     parser.add_argument("--sessions", type=int, help="new readers per chapter and language (default 20; quick 1)")
-    parser.add_argument("--levels", help="concurrent readers, comma-separated (default 10,50,100; quick 2,3,4)")
+    parser.add_argument("--levels", help="concurrent readers, comma-separated (default 10,50,100; quick 1,2,3)")
     parser.add_argument("--rounds", type=int, help="sessions per concurrent reader (default 2; quick 1)")
     parser.add_argument("--hold", type=int, help="sessions held open to price one (default 200; quick 6)")
     parser.add_argument("--soak", type=int, help="sessions in the soak (default 2000; quick 21)")
@@ -834,7 +837,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     quick = args.quick
     args.sessions = args.sessions or (1 if quick else 20)
-    args.levels = [int(x) for x in (args.levels or ("2,3,4" if quick else "10,50,100")).split(",")]
+    args.levels = [int(x) for x in (args.levels or ("1,2,3" if quick else "10,50,100")).split(",")]
     args.rounds = args.rounds or (1 if quick else 2)
     args.hold = args.hold or (6 if quick else 200)
     args.soak = args.soak or (21 if quick else 2000)
