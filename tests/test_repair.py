@@ -119,10 +119,11 @@ def test_genuine_parentheses_around_chinese_become_full_width_and_english_ones_s
     ],
 )
 def test_a_run_read_one_byte_off_after_a_lost_lead_byte_is_re_decoded(original, expected):
-    garbled = "景象" + garble(original).replace("！", "!") + "(yè)"
+    opened = "“" if "”" in original else ""  # a closing quotation mark needs its opening one before it
+    garbled = opened + "景象" + garble(original).replace("！", "!") + "(yè)"
     assert "!" in garbled  # the mirror read 0xA3A1 as ！ and folded it to ASCII
     fixed, count = redecode_misaligned_runs(garbled)
-    assert fixed == "景象" + expected + "(yè)"
+    assert fixed == opened + "景象" + expected + "(yè)"
     assert count == 1
 
 

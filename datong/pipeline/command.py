@@ -67,7 +67,8 @@ def write_atomically(target: Path, text: str, *, inputs: tuple[Path, ...] = ()) 
         raise Unusable(f"{target}: folder {directory} does not exist")
     handle = None
     try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", dir=directory,
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed below; renamed after)
+            "w", encoding="utf-8", newline="", dir=directory,
                                              prefix=f".{resolved.name}.", suffix=".tmp", delete=False)  # fmt: skip
         with handle:
             handle.write(text)

@@ -48,14 +48,14 @@ class ColumnMap:
         index = bisect_right(self._in, column) - 1
         if index < 0:
             return column
-        in_start, in_end, out_start, out_end = self.spans[index]
+        _, in_end, out_start, out_end = self.spans[index]
         return out_start if column < in_end else column - in_end + out_end
 
     def backward(self, column: int) -> int:
         index = bisect_right(self._out, column) - 1
         if index < 0:
             return column
-        in_start, in_end, out_start, out_end = self.spans[index]
+        in_start, in_end, _, out_end = self.spans[index]
         return in_start if column < out_end else column - out_end + in_end
 
 

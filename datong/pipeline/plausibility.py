@@ -12,6 +12,7 @@ import math
 import re
 from collections import Counter
 from functools import lru_cache
+from itertools import pairwise
 
 from datong.script import to_simplified
 
@@ -144,7 +145,7 @@ def window_score(text: str, traditional: bool | None = None) -> float:
     """How well a short stretch reads: each character's value; a pair a dictionary phrase knows
     adds 0.6, one it does not takes 0.4 off; a character of the other script takes 0.8 off."""
     total = sum(map(char_value, text))
-    for a, b in zip(text, text[1:]):
+    for a, b in pairwise(text):
         if _is_han(a) and _is_han(b):
             total += 0.6 if known_pair(a, b) else -0.4
     if traditional is not None:

@@ -55,6 +55,7 @@ _LEAD_PRIOR = {_USUAL_LOST_LEAD: 0.0, _MARK_LEAD: -0.3}
 _OTHER_LEAD_PRIOR = -1.5  # where a run starts with no mark: the lost byte may be any lead
 _OTHER_LEAD_AT_MARK = -2.5  # where a folded mark opens it, the lost byte was a mark's lead
 CONFIDENT = 0.5  # a re-decoding below this confidence is flagged, not applied
+SURE_OF_A_GUESS = 1.1  # a guessed lead byte of a character (any of 126) is applied but always flagged
 _QUOTE_WEIGHT = 1.5  # a quotation mark left without its partner
 _LOOKAHEAD = 4  # a run starts at most this many characters before its first implausible one
 _MAX_RUN = 60  # characters of a run scored (a run is re-decoded whole)
@@ -79,7 +80,7 @@ def is_run_char(char: str) -> bool:
     """
     if 0x40 <= ord(char) <= 0x7E:
         return True
-    if ord(char) < 0x80 or char == REPLACEMENT:
+    if ord(char) < 0x250 or char == REPLACEMENT:  # ASCII, and Latin letters with marks (pinyin)
         return False
     try:
         return len(char.encode("gb18030")) == 2
@@ -112,17 +113,21 @@ def _suspect(line: str, index: int) -> bool:
 
 @dataclass(frozen=True)
 class _Candidate:
-    replacement: str
+    start: int
     end: int
-    score: float
+    replacement: str
+    prior: float
+    guessed: bool = False  # any of 126 lead bytes would do: applied only when very sure
 
 
 def _quote_balance(text: str) -> tuple[int, int]:
     return text.count("“") - text.count("”"), text.count("‘") - text.count("’")
 
 
-def _unpaired(balance: tuple[int, int]) -> int:
-    return abs(balance[0]) + abs(balance[1])
+def _unpaired(balance: tuple[int, int]) -> float:
+    """How badly a line's quotation marks pair: a closing one too many counts in full, an opening
+    one too many half (a quotation may run on into the next paragraph)."""
+    return sum(-b if b < 0 else 0.5 * b for b in balance)
 
 
 def _with_lost_tail(line: str, run_end: int, decoded: str) -> tuple[str, int]:
@@ -137,7 +142,7 @@ class _Budget:
     Also knows the text's script, which a decoding should keep to."""
 
     def __init__(self, size: int, traditional: bool | None = None):
-        self.left = 40 * size + 200_000
+        self.left = 60 * size + 300_000
         self.traditional = traditional
 
     def leads(self, run_length: int) -> list[int]:
@@ -150,32 +155,136 @@ class _Budget:
 def confidence(gain: float, margin: float) -> float:
     """How sure a re-decoding is: it must read clearly better than the text as it stands (gain)
     and than the next-best decoding that reads differently (margin); 0 to 1."""
-    if gain <= 0:
+    if gain <= 0 or margin <= 0:
         return 0.0
     return round((1 - math.exp(-2.0 * gain)) * (1 - math.exp(-2.5 * margin)), 3)
 
 
-def _choose(line, start, as_read_end, candidates, balance, as_read_text, traditional=None):
-    """The best candidate, its confidence, and whether it beats the text as read at all."""
-    ends = [c.end for c in candidates] + [as_read_end]
-    w0, w1 = max(0, start - 2), min(len(line), max(ends) + 2)
-    span_balance = _quote_balance(line[start:as_read_end])
-    rest = (balance[0] - span_balance[0], balance[1] - span_balance[1])
+_READING_AFTER = re.compile(rf"\((?P<syllable>{SYLLABLE})\)")
+_READING_WEIGHT = 1.5  # a run that ends in the character its inserted reading belongs to
 
-    def total(replacement: str, end: int, prior: float) -> float:
-        b = _quote_balance(replacement)
-        quotes = _unpaired((rest[0] + b[0], rest[1] + b[1]))
-        return window_score(line[w0:start] + replacement + line[end:w1], traditional) + prior - _QUOTE_WEIGHT * quotes
 
-    read = total(as_read_text, as_read_end, 0.0)
-    scored = sorted(
-        (_Candidate(c.replacement, c.end, total(c.replacement, c.end, c.score)) for c in candidates),
-        key=lambda c: -c.score,
-    )
-    best = scored[0]
-    runner_up = next((c.score for c in scored[1:] if c.replacement != best.replacement), read)
-    margin = best.score - max(runner_up, read)
-    return best, confidence(best.score - read, margin), best.score - read
+def _reading_bonus(text: str, end: int, line: str) -> float:
+    """+ when the character before ``end`` has the reading inserted after it, - when it has not."""
+    reading = _READING_AFTER.match(line, end)
+    if not reading or not text:
+        return 0.0
+    return _READING_WEIGHT if reading.group("syllable") in readings(text[-1]) else -_READING_WEIGHT / 2
+
+
+# A full-width mark's bytes by its trail byte: after the mark's lead byte is lost, its trail
+# byte is the first byte of the run (。 is A1 A3, so a run opened by A3 .. lost an A1).
+_MARK_BY_TRAIL: dict[int, int] = {}
+for _mark in "。，、；：？！“”‘’《》（）":
+    _lead, _trail = _mark.encode("gb18030")
+    _MARK_BY_TRAIL.setdefault(_trail, _lead)
+_VISIBLE_MARKS = frozenset("。，、；：？！“”‘’《》（）,;:!?()" + REPLACEMENT)
+_NOISE = str.maketrans("", "", ",，" + REPLACEMENT)
+_NOISE_BONUS = 0.15  # a comma or lost-byte mark stacked before the opener goes with it
+
+
+def _candidates(line: str, s: int, budget: _Budget):
+    """Every decoding of a misaligned run starting at ``s``, by what was lost:
+
+    - a mark's lead byte: the run's first byte is that mark's trail byte (`!` is A3 A1: 。 lost its A1);
+    - the lead byte of the character after a visible mark (any lead byte, a lower prior);
+    - a reading on a straddling pair, whose second byte was lost (the reading says which).
+    """
+    found = []
+
+    def run_from(start: int) -> tuple[int, bytes] | None:
+        end = min(_run_end(line, start), start + _MAX_RUN)
+        return (end, line[start:end].encode("gb18030")) if end > start else None
+
+    def add(start: int, prefixes, run, guessed=False) -> None:
+        end, data = run
+        for prefix, prior in prefixes:
+            decoded, stop = _with_lost_tail(line, end, _decode(prefix + data))
+            found.append(_Candidate(start, stop, decoded, prior, guessed))
+            reading = _READING_AFTER.match(line, stop) if stop > end else None
+            if reading:  # the last character lost its trail byte; its reading says which it was
+                lead = (prefix + data)[-1:]
+                for trail in range(0x40, 0xFF):
+                    char = _decode(lead + bytes([trail]))
+                    if len(char) == 1 and not implausible(char) and reading.group("syllable") in readings(char):
+                        found.append(_Candidate(start, stop, decoded[:-1] + char, prior + 0.3, guessed))
+
+    alone = _READING_AFTER.match(line, s + 1) if 0x40 <= ord(line[s]) <= 0x7E and line[s].isalpha() else None
+    if alone and (s == 0 or not line[s - 1].isascii()):  # a trail byte alone, then its character's reading
+        syllable = alone.group("syllable")
+        for lead in _LEAD_BYTES:
+            char = _decode(bytes([lead, ord(line[s])]))
+            if len(char) == 1 and syllable in readings(char):
+                found.append(_Candidate(s, s + 1, char, 0.5))
+
+    straddle = _STRADDLE_OPENER.match(line, s) if s > 0 else None
+    if straddle and (run := run_from(straddle.end())):
+        trail = line[s - 1].encode("gb18030", errors="replace")[-1:]
+        syllable = straddle.group("syllable")
+        leads = [b for b in _LEAD_BYTES if syllable in readings(_decode(trail + bytes([b])).strip(REPLACEMENT)[:1])]
+        add(s, [(bytes([b]), 0.5) for b in leads], run)
+    opener = _OPENER.match(line, s)
+    if opener and (run := run_from(opener.end())):
+        mark = opener.group("mark")
+        noise = _NOISE_BONUS * len(opener.group("noise"))
+        first = _FULL_WIDTH[mark].encode("gb18030")
+        if first[0] in _MARK_BY_TRAIL:
+            add(s, [(bytes([_MARK_BY_TRAIL[first[0]]]) + first, noise)], run)
+        if mark == "?":  # a pair the mirror could not show (private use): ， (A3 AC) lost its A3
+            add(s, [(bytes([_MARK_LEAD, 0xAC, b]), noise - 0.2) for b in range(0xA1, 0xFF)], run)
+    if line[s].isascii():
+        return found
+    run = run_from(s)
+    if run is None:
+        return found
+    first = run[1][0]
+    if first in _MARK_BY_TRAIL:
+        add(s, [(bytes([_MARK_BY_TRAIL[first]]), _LEAD_PRIOR.get(_MARK_BY_TRAIL[first], 0.0))], run)
+    if s > 0 and line[s - 1] in _VISIBLE_MARKS:
+        add(s, [(bytes([b]), _OTHER_LEAD_PRIOR) for b in budget.leads(run[0] - s)], run, guessed=True)
+    return found
+
+
+def _triggered(line: str, pos: int) -> bool:
+    """Might a misaligned run start at ``pos`` or just after?"""
+    char = line[pos]
+    if char in "!?" and pos + 1 < len(line) and is_run_char(line[pos + 1]):
+        return True
+    if pos > 0 and _STRADDLE_OPENER.match(line, pos):
+        return True
+    if char in ",;:()" + REPLACEMENT or is_run_char(char):
+        return any(_suspect(line, i) for i in range(pos, min(len(line), pos + _LOOKAHEAD + 1)) if is_run_char(line[i]))
+    return False
+
+
+def _choose(line: str, pos: int, candidates, balance, traditional):
+    """The best candidate, its confidence and its gain over the text as read."""
+    pos = min(pos, *(c.start for c in candidates))
+    w0 = max(0, pos - 2)
+    w1 = min(len(line), max(c.end for c in candidates) + 2)
+    w1 = max(w1, min(len(line), pos + _LOOKAHEAD + 2))
+
+    def total(start: int, end: int, replacement: str, prior: float) -> float:
+        b_old, b_new = _quote_balance(line[start:end]), _quote_balance(replacement)
+        quotes = _unpaired((balance[0] - b_old[0] + b_new[0], balance[1] - b_old[1] + b_new[1]))
+        window = line[w0:start] + replacement + line[end:w1]
+        bonus = _reading_bonus(line[:start] + replacement, end, line) if end < len(line) else 0.0
+        return window_score(window, traditional) + prior - _QUOTE_WEIGHT * quotes + bonus
+
+    read = total(pos, pos, "", 0.0)
+    scored = sorted(((total(c.start, c.end, c.replacement, c.prior), i, c) for i, c in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
+    best_score, _, best = scored[0]
+
+    def meaning(c: _Candidate) -> str:  # what a reader sees: stacked commas and lost-byte marks aside
+        return (line[w0 : c.start] + c.replacement + line[c.end : w1]).translate(_NOISE)
+
+    mended = meaning(best)
+    runner_up = read
+    for score, _, other in scored[1:]:
+        if meaning(other) != mended:
+            runner_up = max(read, score)
+            break
+    return best, confidence(best_score - read, best_score - runner_up), best_score - read
 
 
 def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit], list[Flag]]:
@@ -187,85 +296,39 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
     work = line
     shift = 0  # work's columns minus line's
     pos = 0
+    last_end = 0
+    flagged_until = -1
     while pos < len(work):
-        site = _site(work, pos)
-        if site is None:
+        if not _triggered(work, pos):
             pos += 1
             continue
-        run_start, prefixes, as_read = site
-        run_end = min(_run_end(work, run_start), run_start + _MAX_RUN) if run_start < len(work) else run_start
-        if run_end == run_start:
-            pos += 1
-            continue
-        run_bytes = work[run_start:run_end].encode("gb18030")
-        candidates = []
-        for prefix, prior in prefixes(budget, run_end - run_start):
-            decoded, end = _with_lost_tail(work, run_end, _decode(prefix + run_bytes))
-            candidates.append(_Candidate(decoded, end, prior))
+        first = pos
+        while first > 0 and work[first - 1] in "," + REPLACEMENT and first - 1 >= last_end:
+            first -= 1  # the commas and lost-byte marks stacked before an opener go with it
+        candidates = [c for s in range(first, min(len(work), pos + _LOOKAHEAD)) for c in _candidates(work, s, budget)]
         if not candidates:
             pos += 1
             continue
-        best, sure, gain = _choose(
-            work, pos, run_end, candidates, balance, as_read + work[run_start:run_end], budget.traditional
-        )
+        best, sure, gain = _choose(work, pos, candidates, balance, budget.traditional)
         if gain <= 0:
             pos += 1
             continue
         if sure < CONFIDENT:
-            flags.append(Flag(pos - shift, f"a misaligned run? re-decoding it reads better but is uncertain (confidence {sure})"))
-            pos = run_end
+            if best.start > flagged_until:
+                flags.append(Flag(best.start - shift, f"a misaligned run? re-decoding it reads better but is uncertain (confidence {sure})"))
+                flagged_until = best.end
+            pos += 1
             continue
-        before = work[pos : best.end]
-        start_in_line, end_in_line = pos - shift, best.end - shift
-        edits.append(Edit(start_in_line, end_in_line, best.replacement, "redecoded", sure))
+        before = work[best.start : best.end]
+        edits.append(Edit(best.start - shift, best.end - shift, best.replacement, "redecoded", sure))
+        if best.guessed and sure < SURE_OF_A_GUESS:
+            flags.append(Flag(best.start - shift, f"re-decoded by guessing a lost lead byte (confidence {sure}): check it"))
         b_old, b_new = _quote_balance(before), _quote_balance(best.replacement)
         balance = (balance[0] - b_old[0] + b_new[0], balance[1] - b_old[1] + b_new[1])
-        work = work[:pos] + best.replacement + work[best.end :]
-        shift += len(best.replacement) - (best.end - pos)
-        pos += len(best.replacement)
+        work = work[: best.start] + best.replacement + work[best.end :]
+        shift += len(best.replacement) - (best.end - best.start)
+        pos = last_end = best.start + len(best.replacement)
     return edits, flags
-
-
-def _ahead(line: str, start: int) -> range:
-    """The first characters of the run starting at ``start``, where a misread one would show."""
-    return range(start, min(_run_end(line, start), start + _LOOKAHEAD))
-
-
-def _site(line: str, pos: int):
-    """If a misaligned run may start at ``pos``: where its bytes start, the byte prefixes to try
-    (with their prior), and the opener as it may have been meant (the benefit of the doubt)."""
-    straddle = _STRADDLE_OPENER.match(line, pos) if pos > 0 else None
-    if straddle:
-        trail = line[pos - 1].encode("gb18030", errors="replace")[-1:]
-        syllable = straddle.group("syllable")
-
-        def straddled(budget, length):
-            for lead in _LEAD_BYTES:
-                if syllable in readings(_decode(trail + bytes([lead])).strip(REPLACEMENT)[:1]):
-                    yield bytes([lead]), 0.0
-
-        return straddle.end(), straddled, straddle.group(0)
-    opener = _OPENER.match(line, pos)
-    if opener and opener.end() < len(line) and is_run_char(line[opener.end()]):
-        mark = opener.group("mark")
-        end = opener.end()
-        if mark in "!?" or any(_suspect(line, i) for i in _ahead(line, end)):
-            prefix = _FULL_WIDTH[mark].encode("gb18030")
-
-            def folded(budget, length):
-                for lead in budget.leads(length):
-                    yield bytes([lead]) + prefix, _LEAD_PRIOR.get(lead, _OTHER_LEAD_AT_MARK)
-
-            return end, folded, _FULL_WIDTH[mark]
-    if is_run_char(line[pos]) and not line[pos].isascii():
-        if any(_suspect(line, i) for i in _ahead(line, pos)):
-
-            def lost(budget, length):
-                for lead in budget.leads(length):
-                    yield bytes([lead]), _LEAD_PRIOR.get(lead, _OTHER_LEAD_PRIOR)
-
-            return pos, lost, ""
-    return None
 
 
 def redecode_misaligned_runs(text: str) -> tuple[str, int]:
@@ -306,9 +369,15 @@ def _mark_for(cluster: str) -> str:
     return "，"
 
 
+def _chinese_near(line: str, start: int, end: int, reach: int = 3) -> bool:
+    """Is there a Chinese character or full-width mark within ``reach`` of line[start:end]?"""
+    around = line[max(0, start - reach) : start] + line[end : end + reach]
+    return any(not c.isascii() and not (0x80 <= ord(c) < 0x250) for c in around)
+
+
 def punctuation_edits(line: str) -> list[Edit]:
     """One full-width mark for each ASCII, doubled or stacked cluster; ASCII kept inside numbers
-    and in text with no Chinese around it; ASCII parentheses around Chinese made full-width."""
+    and in text with no Chinese around it; ASCII parentheses among Chinese made full-width."""
     edits = []
     for match in _CLUSTER.finditer(line):
         cluster = match.group(0)
@@ -316,39 +385,25 @@ def punctuation_edits(line: str) -> list[Edit]:
         after = line[match.end() : match.end() + 1]
         if cluster in {",", ":", ";"} and before.isdigit() and after.isdigit():
             continue  # 3,600 or 8:30
-        if (not before or before.isascii()) and (not after or after.isascii() or after == " "):
-            if all(c in ",;:!?" for c in cluster) and (before.isascii() and before):
-                continue  # English: "see (page 2), then"
+        if all(c in ",;:!?" for c in cluster) and not _chinese_near(line, match.start(), match.end()):
+            continue  # English: "see page 2, then"
+        if cluster == "," and after == " " and before.isascii() and before.isalnum():
+            continue  # a list written the ASCII way: "12, 13"
         mark = _mark_for(cluster)
         if mark != cluster:
             edits.append(Edit(match.start(), match.end(), mark, "punctuation"))
     text = apply(line, edits)
     shifted = ColumnMap(edits)
-    widened = []
-    for match in _PARENTHESES.finditer(text):
-        inner = match.group(1)
-        context = text[max(0, match.start() - 1) : match.start()] + inner
-        if re.search(HAN, context):
-            widened.append((match.start(), "（"))
-            widened.append((match.end() - 1, "）"))
-    # the parentheses are one-character edits in the text after the clusters: map them back
-    for column, mark in widened:
-        start = shifted.backward(column)
-        edits.append(Edit(start, start + 1, mark, "parentheses"))
+    for index, char in enumerate(text):
+        if char not in "()":
+            continue
+        match = _PARENTHESES.match(text, index) if char == "(" else None
+        inner = match.group(1) if match else ""
+        if _chinese_near(text, index, index + 1) or re.search(HAN, inner):
+            start = shifted.backward(index)
+            edits.append(Edit(start, start + 1, "（" if char == "(" else "）", "parentheses", count=char == "("))
     edits.sort(key=lambda e: e.start)
-    return _merge_parentheses(edits)
-
-
-def _merge_parentheses(edits: list[Edit]) -> list[Edit]:
-    """Parentheses edits come in pairs but count as one fix, as the report always counted them."""
-    merged, opened = [], False
-    for edit in edits:
-        if edit.rule == "parentheses":
-            merged.append(Edit(edit.start, edit.end, edit.after, edit.rule, edit.confidence, count=not opened))
-            opened = not opened
-        else:
-            merged.append(edit)
-    return merged
+    return edits
 
 
 def normalise_punctuation(text: str) -> tuple[str, Counter]:
@@ -486,7 +541,8 @@ def repair(raw: str, corrections=()) -> Repair:
     flags: list[tuple[int, int, str]] = []  # line index, column in the final text, reason
     repaired = []
     maps_per_line = []
-    for index, line in enumerate(lines):
+    for index, received in enumerate(lines):
+        line = received
         maps: list[ColumnMap] = []
         pending: list[tuple[int, int, str]] = []  # stage, column in that stage's input, reason
         for stage, rule in enumerate((html_edits, "redecode", reading_edits, punctuation_edits, strip_edits)):
@@ -505,7 +561,8 @@ def repair(raw: str, corrections=()) -> Repair:
                     counts[edit.rule] += 1
             maps.append(ColumnMap(edits))
             line = apply(line, edits)
-        for stage, column, reason in pending:
+        for stage, at, reason in pending:
+            column = at
             for later in maps[stage + 1 :]:
                 column = later.forward(column)
             flags.append((index, column, reason))

@@ -32,7 +32,7 @@ def find_spots(text: str) -> list[Spot]:
         if not line:
             continue
 
-        def add(start: int, end: int, reason: str) -> None:
+        def add(start: int, end: int, reason: str, number=number, line=line) -> None:
             key = (number, start + 1)
             if key not in spots:
                 spots[key] = Spot(number, start + 1, reason, line[max(0, start - 8) : end + 8])
