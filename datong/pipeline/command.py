@@ -166,7 +166,8 @@ def _run(args) -> int:
         reading = "".join(to_traditional(line) + "\n" for line in result.simplified.splitlines())
         outputs.append((paths.ARTICLE_HANT, reading))
     if report_path is not None:
-        name = source.resolve().relative_to(paths.ROOT).as_posix() if project else source.name
+        resolved = source.resolve()
+        name = resolved.relative_to(paths.ROOT).as_posix() if resolved.is_relative_to(paths.ROOT) else source.name
         outputs.append((report_path, report_json(result, name, data)))
     printed = False
     for target, text in outputs:

@@ -51,7 +51,10 @@ _HAN = re.compile(HAN)
 
 
 def _is_han(char: str) -> bool:
-    return bool(_HAN.fullmatch(char))
+    if len(char) != 1:
+        return False
+    code = ord(char)
+    return 0x4E00 <= code <= 0x9FFF or 0x3400 <= code <= 0x4DBF or 0xF900 <= code <= 0xFAFF
 
 
 @lru_cache(maxsize=8192)
@@ -94,6 +97,7 @@ def _simplified_char(char: str) -> str:
     return to_simplified(char) if len(char) == 1 else char
 
 
+@lru_cache(maxsize=262144)
 def known_pair(left: str, right: str) -> bool:
     """Do the two characters stand side by side in some dictionary phrase?"""
     return (_simplified_char(left) + _simplified_char(right)) in _bigrams()
@@ -104,6 +108,7 @@ MARKS = frozenset("。，、；：？！“”‘’《》（）—…·「」�
 ASCII_MARKS = frozenset(",;:!?()")
 
 
+@lru_cache(maxsize=65536)
 def char_value(char: str) -> float:
     """One character's worth in a window: -1 (garbage) to 1 (common); marks a little above 0."""
     if char == REPLACEMENT:
@@ -156,6 +161,7 @@ def window_score(text: str, traditional: bool | None = None) -> float:
 IMPLAUSIBLE = 0.2  # char_score below this: not a character a Chinese text would use
 
 
+@lru_cache(maxsize=65536)
 def implausible(char: str) -> bool:
     """Is this a character misread bytes give and text does not use? (rare Han, PUA, stray symbols)"""
     code = ord(char)

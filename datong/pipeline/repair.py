@@ -99,6 +99,13 @@ def _decode(data: bytes) -> str:
     return data.decode("gb18030", errors="replace")
 
 
+@lru_cache(maxsize=65536)
+def _plausible_start(data: bytes) -> bool:
+    """Does a decoding start with a character a text could have (not garbage, not a lost byte)?"""
+    char = _decode(data[:2])[:1]
+    return bool(char) and char != REPLACEMENT and not implausible(char)
+
+
 def _suspect(line: str, index: int) -> bool:
     """A character a misaligned run leaves: implausible, or an ASCII letter alone among Chinese."""
     char = line[index]
@@ -231,7 +238,8 @@ def _candidates(line: str, s: int, budget: _Budget):
         if first[0] in _MARK_BY_TRAIL:
             add(s, [(bytes([_MARK_BY_TRAIL[first[0]]]) + first, noise)], run)
         if mark == "?":  # a pair the mirror could not show (private use): ， (A3 AC) lost its A3
-            add(s, [(bytes([_MARK_LEAD, 0xAC, b]), noise - 0.2) for b in range(0xA1, 0xFF)], run)
+            pairs = [bytes([_MARK_LEAD, 0xAC, b]) for b in range(0xA1, 0xFF)]
+            add(s, [(p, noise - 0.2) for p in pairs if _plausible_start(p[2:] + run[1][:1])], run)
     if line[s].isascii():
         return found
     run = run_from(s)
@@ -241,19 +249,26 @@ def _candidates(line: str, s: int, budget: _Budget):
     if first in _MARK_BY_TRAIL:
         add(s, [(bytes([_MARK_BY_TRAIL[first]]), _LEAD_PRIOR.get(_MARK_BY_TRAIL[first], 0.0))], run)
     if s > 0 and line[s - 1] in _VISIBLE_MARKS:
-        add(s, [(bytes([b]), _OTHER_LEAD_PRIOR) for b in budget.leads(run[0] - s)], run, guessed=True)
+        leads = [b for b in budget.leads(run[0] - s) if _plausible_start(bytes([b]) + run[1][:1])]
+        add(s, [(bytes([b]), _OTHER_LEAD_PRIOR) for b in leads], run, guessed=True)
     return found
 
 
-def _triggered(line: str, pos: int) -> bool:
-    """Might a misaligned run start at ``pos`` or just after?"""
+def _triggered(line: str, pos: int, memo: dict) -> bool:
+    """Might a misaligned run start at ``pos`` or just after? (``memo`` keeps each position's
+    verdict until the line changes, so a line is looked at once: linear time)"""
     char = line[pos]
     if char in "!?" and pos + 1 < len(line) and is_run_char(line[pos + 1]):
         return True
-    if pos > 0 and _STRADDLE_OPENER.match(line, pos):
+    if char == "?" and pos > 0 and _STRADDLE_OPENER.match(line, pos):
         return True
     if char in ",;:()" + REPLACEMENT or is_run_char(char):
-        return any(_suspect(line, i) for i in range(pos, min(len(line), pos + _LOOKAHEAD + 1)) if is_run_char(line[i]))
+        for i in range(pos, min(len(line), pos + _LOOKAHEAD + 1)):
+            verdict = memo.get(i)
+            if verdict is None:
+                verdict = memo[i] = is_run_char(line[i]) and _suspect(line, i)
+            if verdict:
+                return True
     return False
 
 
@@ -298,8 +313,9 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
     pos = 0
     last_end = 0
     flagged_until = -1
+    memo: dict[int, bool] = {}
     while pos < len(work):
-        if not _triggered(work, pos):
+        if not _triggered(work, pos, memo):
             pos += 1
             continue
         first = pos
@@ -326,6 +342,7 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
         b_old, b_new = _quote_balance(before), _quote_balance(best.replacement)
         balance = (balance[0] - b_old[0] + b_new[0], balance[1] - b_old[1] + b_new[1])
         work = work[: best.start] + best.replacement + work[best.end :]
+        memo = {i: v for i, v in memo.items() if i < best.start - _LOOKAHEAD}
         shift += len(best.replacement) - (best.end - best.start)
         pos = last_end = best.start + len(best.replacement)
     return edits, flags
