@@ -13,6 +13,9 @@ from datong.web import routing
 if routing.in_a_script_run():
     routing.route()
 else:
-    from datong.web import server
+    from datong.web import errors, server
 
-    app = st.App(__file__, middleware=server.middleware(st.get_option("server.baseUrlPath")), lifespan=server.lifespan)
+    app = st.App(
+        __file__, middleware=server.middleware(st.get_option("server.baseUrlPath")), lifespan=server.lifespan,
+        on_script_error=errors.on_script_error,
+    )  # fmt: skip

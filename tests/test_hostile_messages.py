@@ -26,6 +26,15 @@ HOSTILE_VALUES = [
 PAGES = [("", "lang=en"), ("departments", "lang=zh-Hant"), ("source", "lang=zh-Hans")]
 
 
+def run(coroutine):
+    """Run a coroutine on a thread of its own: in a whole-suite run, Playwright's sync API keeps
+    an event loop running on the main thread, where asyncio.run refuses to start another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture(scope="module")
 def server():
     with site_server() as base:
@@ -49,7 +58,7 @@ async def fuzz_page(url: str, page: str, query: str) -> list[str]:
 
 @pytest.mark.parametrize(("page", "query"), PAGES)
 def test_no_widget_value_a_client_sends_shows_an_exception(server, page, query):
-    assert asyncio.run(fuzz_page(server, page, query)) == []
+    assert run(fuzz_page(server, page, query)) == []
 
 
 def test_thousands_of_distinct_slider_values_raise_nothing_and_the_server_stays_up(server):
@@ -64,7 +73,7 @@ def test_thousands_of_distinct_slider_values_raise_nothing_and_the_server_stays_
                     problems.append(result.detail)
         return problems
 
-    assert asyncio.run(slide()) == []
+    assert run(slide()) == []
     assert get(server + "/_stcore/health")[0] == 200
 
 
@@ -77,7 +86,21 @@ def test_a_message_over_the_size_limit_closes_only_that_connection(server):
         after = await open_session(server, "safety", "lang=en")
         return result.outcome, after.ok
 
-    outcome, fresh_session_ok = asyncio.run(oversized())
+    outcome, fresh_session_ok = run(oversized())
     assert outcome == "closed"  # the server drops a 5 MB message (server.maxMessageSize = 4)
     assert fresh_session_ok
 
+
+
+def test_a_value_streamlit_itself_cannot_read_gets_a_short_notice_not_an_error_box(server):
+    async def wrong_type() -> tuple:
+        async with connect(server) as session:
+            first = await session.run("source", "lang=en")
+            result = await send_widget_value(session, first.widgets["lang_picker"], 1e308, field="double_value")
+            session.widget_states.clear()
+            again = await session.run()  # the next ordinary rerun still works
+        return result, again
+
+    result, again = run(wrong_type())
+    assert result.exceptions == 0 and result.elements["alert"] == 1
+    assert again.ok and again.elements["heading"] >= 1
