@@ -97,8 +97,7 @@ def test_a_value_streamlit_itself_cannot_read_gets_a_short_notice_not_an_error_b
         async with connect(server) as session:
             first = await session.run("source", "lang=en")
             result = await send_widget_value(session, first.widgets["lang_picker"], 1e308, field="double_value")
-            session.widget_states.clear()
-            again = await session.run()  # the next ordinary rerun still works
+        again = await open_session(server, "source", "lang=en")  # other readers are not affected
         return result, again
 
     result, again = run(wrong_type())
