@@ -67,11 +67,16 @@ def python() -> str:
 # --------------------------------------------------------------------------- configuration
 
 
-def site_config(replica_addresses: Sequence[str], listen: str, busy_root: str | Path, server_name: str = "_", *, limits: bool = True) -> str:
+def site_config(
+    replica_addresses: Sequence[str], listen: str, busy_root: str | Path, server_name: str = "_", *,
+    limits: bool = True, hash_key: str = "$remote_addr",
+) -> str:  # fmt: skip
     """deploy/nginx.conf.template filled in: the http-level part (upstream, limits, server).
 
-    ``limits=False`` drops the per-address limit_conn/limit_req lines: for a load bench, whose one
-    address stands for many readers.
+    For a load bench, whose one address stands for many readers: ``limits=False`` drops the
+    per-address limit_conn/limit_req lines, and ``hash_key="$cookie_NAME"`` spreads the sessions
+    by a cookie the bench sends fresh with each (``bench/load.py --cookie NAME``) instead of by
+    the client address, which is the same for all of them.
     """
     servers = "\n".join(f"    server {address} {FAILURES};" for address in replica_addresses)
     text = TEMPLATE.read_text(encoding="utf-8")
@@ -79,6 +84,10 @@ def site_config(replica_addresses: Sequence[str], listen: str, busy_root: str | 
         if slot not in text:
             raise ValueError(f"{TEMPLATE.name}: no {slot} slot")
         text = text.replace(slot, value)
+    if hash_key != "$remote_addr":
+        if not re.fullmatch(r"\$[a-z_]+", hash_key):
+            raise ValueError(f"hash key {hash_key!r}: one nginx variable")
+        text = text.replace("    hash $remote_addr consistent;", f"    hash {hash_key} consistent;")
     if not limits:
         text = re.sub(r"\n[ ]+limit_(conn datong_conn|req zone=)[^;]*;", "", text)
     return text
@@ -122,7 +131,7 @@ def nginx_test(config: Path, prefix: Path) -> subprocess.CompletedProcess:
     )  # fmt: skip
 
 
-def write_prefix(prefix: Path, replica_addresses: Sequence[str], listen: str, *, limits: bool = True) -> Path:
+def write_prefix(prefix: Path, replica_addresses: Sequence[str], listen: str, **options) -> Path:
     """Lay out nginx's prefix folder (config, busy page, temp folders); return the config's path."""
     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (prefix / "temp" / kind).mkdir(parents=True, exist_ok=True)
@@ -133,7 +142,7 @@ def write_prefix(prefix: Path, replica_addresses: Sequence[str], listen: str, *,
             if path.is_dir() and path.parent.name == "temp":
                 os.chown(path, *_nobody())
     config = prefix / "nginx.conf"
-    config.write_text(main_config(prefix, site_config(replica_addresses, listen, prefix, limits=limits)), encoding="utf-8")
+    config.write_text(main_config(prefix, site_config(replica_addresses, listen, prefix, **options)), encoding="utf-8")
     return config
 
 
@@ -190,11 +199,12 @@ def _wait_healthy(urls: list[str], procs: list[tuple[str, subprocess.Popen]], de
 
 @contextlib.contextmanager
 def balancer(
-    replica_addresses: Sequence[str], *, port: int | None = None, prefix: Path | None = None, limits: bool = True
+    replica_addresses: Sequence[str], *, port: int | None = None, prefix: Path | None = None, **options
 ) -> Iterator[Balancer]:
     """nginx alone in front of ``replica_addresses`` ("127.0.0.1:PORT", running or not); yield its base URL.
 
     It does not wait for health (the replicas may be down on purpose: the busy page).
+    ``options`` go to :func:`site_config` (``limits``, ``hash_key``).
     """
     own_prefix = prefix is None
     prefix = prefix or Path(tempfile.mkdtemp(prefix="datong-nginx-"))
@@ -208,7 +218,7 @@ def balancer(
     )  # fmt: skip
     nginx: subprocess.Popen | None = None
     try:
-        config = write_prefix(prefix, replica_addresses, f"127.0.0.1:{listen_port}", limits=limits)
+        config = write_prefix(prefix, replica_addresses, f"127.0.0.1:{listen_port}", **options)
         checked = nginx_test(config, prefix)
         if checked.returncode != 0:
             raise RuntimeError(f"nginx -t failed:\n{checked.stdout}{checked.stderr}")
@@ -239,12 +249,12 @@ def balancer(
 @contextlib.contextmanager
 def scale_out(
     replicas: int = 2, *, port: int | None = None, env: dict[str, str] | None = None, timeout: float = 120.0,
-    replica_args: Sequence[str] = (), limits: bool = True,
+    replica_args: Sequence[str] = (), **options,
 ) -> Iterator[Balancer]:  # fmt: skip
     """Start ``replicas`` Streamlit processes and nginx in front of them; yield nginx's base URL.
 
-    ``env`` is added to each replica's environment (e.g. ``DATONG_MAX_SESSIONS``); ``limits=False``
-    lifts nginx's per-address limits (see :func:`site_config`).
+    ``env`` is added to each replica's environment (e.g. ``DATONG_MAX_SESSIONS``); ``options``
+    go to :func:`site_config` (``limits=False``, ``hash_key=...`` for load benches).
     """
     if replicas < 1:
         raise ValueError("at least one replica")
@@ -280,7 +290,7 @@ def scale_out(
         # nginx starts once the replicas are up: asked earlier, it would count their refusals
         # as failures (max_fails) and keep them out of the hash for fail_timeout.
         _wait_healthy(base.replicas, procs, time.monotonic() + timeout, output)
-        with balancer([f"127.0.0.1:{p}" for p in ports], port=listen_port, prefix=prefix, limits=limits) as front:
+        with balancer([f"127.0.0.1:{p}" for p in ports], port=listen_port, prefix=prefix, **options) as front:
             logs["nginx"] = front.prefix / "nginx.out"
             _wait_healthy([str(base)], procs, time.monotonic() + 30, output)
             yield base

@@ -401,3 +401,44 @@ def test_a_full_replica_refuses_and_nginx_retries_the_other_until_both_are_full(
     assert sum(bool(re.search(r"upstream=\S+, \S+ upstream_status=503, 101", line)) for line in streams) == 1, streams
     # the third: both full
     assert sum(bool(re.search(r"upstream_status=503, 503", line)) for line in streams) == 1, streams
+
+
+# --------------------------------------------------------------------------- the README's lines
+
+
+def test_the_readmes_tls_and_hsts_lines_pass_nginx_t(tmp_path):
+    """deploy/README.md's nginx lines for TLS and HSTS, put where it says, with a throwaway certificate."""
+    readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```nginx\n(.*?)```", readme, re.DOTALL).group(1)
+    redirect, marker, tls = block.partition('# in the site\'s server block, instead of "listen 80;":\n')
+    assert marker and "return 301 https://$host$request_uri;" in redirect
+    hsts = next(line for line in tls.splitlines() if "Strict-Transport-Security" in line)
+    assert re.fullmatch(r'\s+add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;', hsts)
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=datong.example.org",
+                           "-days", "1", "-keyout", str(key), "-out", str(cert)], capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    tls = tls.replace("/etc/letsencrypt/live/datong.example.org/fullchain.pem", str(cert))
+    tls = tls.replace("/etc/letsencrypt/live/datong.example.org/privkey.pem", str(key))
+    site = scale_out.site_config(["127.0.0.1:8501", "127.0.0.1:8502"], "80", tmp_path, "datong.example.org")
+    assert "    listen 80;\n" in site
+    site = site.replace("    listen 80;\n", tls)
+    # "copy the Strict-Transport-Security line into location /static/ and location = /busy.html too"
+    for own_headers in ('add_header Cache-Control "public, max-age=31536000, immutable";', 'add_header Cache-Control "no-store" always;'):
+        assert own_headers in site
+        site = site.replace(own_headers, own_headers + "\n" + hsts)
+    for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / "temp" / kind).mkdir(parents=True)
+    config = tmp_path / "nginx.conf"
+    config.write_text(scale_out.main_config(tmp_path, redirect + site))
+    checked = scale_out.nginx_test(config, tmp_path)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_systemd_unit_runs_the_same_command_on_its_instance_port():
+    unit = (DEPLOY / "datong@.service").read_text(encoding="utf-8")
+    (start,) = re.findall(r"^ExecStart=(.*)$", unit, re.MULTILINE)
+    assert start.split()[1:] == ["-m", "streamlit", "run", "app.py", "--server.port=%i"]
+    assert "--server.address" not in start  # the config's 127.0.0.1: only nginx on the machine reaches it
+    assert re.search(r"^User=datong$", unit, re.MULTILINE) and re.search(r"^ProtectSystem=strict$", unit, re.MULTILINE)
+    assert re.search(rf"^Environment={web_server.MAX_SESSIONS_ENV}=\d+$", unit, re.MULTILINE)
