@@ -6,7 +6,7 @@ import altair as alt
 import pytest
 
 from datong import theme
-from datong.theme import BACKGROUND, contrast_ratio, relative_luminance
+from datong.theme import contrast_ratio, relative_luminance
 
 
 def test_the_datong_theme_is_registered_and_enabled():
@@ -36,23 +36,8 @@ def test_a_malformed_colour_is_refused():
         relative_luminance("#12345")
 
 
-@pytest.mark.parametrize(("role", "colour"), sorted(theme.TEXT_COLOURS.items()))
-def test_text_colours_have_at_least_4_5_to_1_contrast_with_the_background(role, colour):
-    assert contrast_ratio(colour, BACKGROUND) >= 4.5, role
-
-
-@pytest.mark.parametrize(("role", "colour"), sorted(theme.MARK_COLOURS.items()))
-def test_mark_colours_have_at_least_3_to_1_contrast_with_the_background(role, colour):
-    assert contrast_ratio(colour, BACKGROUND) >= 3.0, role
-
-
-def test_white_labels_inside_reported_bars_are_readable():
-    assert contrast_ratio(BACKGROUND, theme.REPORTED) >= 4.5
-
-
-def test_dark_text_on_the_light_tints_is_readable():
-    for tint in (theme.DERIVED_TINT, theme.REMAINDER_TINT, theme.HYPOTHETICAL_TINT):
-        assert contrast_ratio(theme.TEXT, tint) >= 4.5
+# The contrast of what the charts draw (text on its backdrop, mark outlines) and of the
+# server's interface colours is tested from the specs and the config: tests/test_chart_contrast.py.
 
 
 def test_every_role_has_its_own_colour_and_its_own_dash():
