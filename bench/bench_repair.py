@@ -44,9 +44,9 @@ class Tally:
 
 def compare(repaired: str, clean: str, spots) -> tuple[int, int, list]:
     """Characters right, differences, and the differences no spot is near (line, column, clean, repaired)."""
-    flagged: dict[int, list[int]] = {}
-    for spot in spots:
-        flagged.setdefault(spot.line, []).append(spot.column - 1)
+    flagged: dict[int, list[tuple[int, int]]] = {}
+    for spot in spots:  # a spot covers its column, and the run that may end there
+        flagged.setdefault(spot.line, []).append((spot.column - 1 - spot.reach, spot.column - 1))
     right, differences, silent = 0, 0, []
     got_lines, want_lines = repaired.split("\n"), clean.split("\n")
     for number, want in enumerate(want_lines, start=1):
@@ -59,7 +59,7 @@ def compare(repaired: str, clean: str, spots) -> tuple[int, int, list]:
             differences += 1
             columns = range(j1, max(j2, j1 + 1))
             near = flagged.get(number, [])
-            if not any(abs(c - s) <= NEAR for c in columns for s in near):
+            if not any(first - NEAR <= c <= last + NEAR for c in columns for first, last in near):
                 silent.append((number, j1 + 1, want[i1:i2], got[j1:j2]))
     return right, differences, silent
 

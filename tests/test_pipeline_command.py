@@ -32,7 +32,7 @@ def test_an_unreadable_input_exits_2_with_one_line_naming_it(tmp_path, capsys, c
     source = tmp_path / "next.raw.txt"
     if content is not None:
         source.write_bytes(content)
-    code, out, err = run([source, "--hant", tmp_path / "out.txt"], capsys)
+    code, _, err = run([source, "--hant", tmp_path / "out.txt"], capsys)
     assert code == 2
     assert err.count("\n") == 1 and message in err and str(source) in err
     assert not (tmp_path / "out.txt").exists()

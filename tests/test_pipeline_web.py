@@ -72,7 +72,7 @@ def test_a_damaged_repair_log_is_refused_naming_file_and_field(tmp_path, edit, m
 
 
 def test_a_missing_repair_log_says_how_to_make_it(tmp_path):
-    with pytest.raises(RepairLogError, match="repair-report.json: file is missing .*python -m datong.pipeline"):
+    with pytest.raises(RepairLogError, match=r"repair-report\.json: file is missing .*python -m datong\.pipeline"):
         load_repair_log(tmp_path / "repair-report.json")
 
 

@@ -42,7 +42,7 @@ TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 SYLLABLE = rf"[a-z{TONE_MARKED}]{{1,6}}"
 
 # A width-folded mark (or the lost-byte marks and commas stacked before it) opens a run.
-_OPENER = re.compile(rf"(?P<noise>[,{REPLACEMENT}]*)(?P<mark>[!?,;:()])")
+_OPENER = re.compile(rf"(?P<noise>[,{REPLACEMENT}]*)(?P<mark>[!?,;:])")  # not ( ): readings end in them
 # A reading inserted after a character that straddled two real ones, its "(" lost: `輸?shù)`.
 _STRADDLE_OPENER = re.compile(rf"\?(?P<syllable>{SYLLABLE})\)")
 _READING = re.compile(rf"(?P<char>{HAN})\((?P<syllable>{SYLLABLE})\)")
@@ -239,7 +239,7 @@ def _candidates(line: str, s: int, budget: _Budget):
             add(s, [(bytes([_MARK_BY_TRAIL[first[0]]]) + first, noise)], run)
         if mark == "?":  # a pair the mirror could not show (private use): ， (A3 AC) lost its A3
             pairs = [bytes([_MARK_LEAD, 0xAC, b]) for b in range(0xA1, 0xFF)]
-            add(s, [(p, noise - 0.2) for p in pairs if _plausible_start(p[2:] + run[1][:1])], run)
+            add(s, [(p, noise - 0.2) for p in pairs if _plausible_start(p[2:] + run[1][:1])], run, guessed=True)
     if line[s].isascii():
         return found
     run = run_from(s)
@@ -262,7 +262,7 @@ def _triggered(line: str, pos: int, memo: dict) -> bool:
         return True
     if char == "?" and pos > 0 and _STRADDLE_OPENER.match(line, pos):
         return True
-    if char in ",;:()" + REPLACEMENT or is_run_char(char):
+    if char in ",;:" + REPLACEMENT or is_run_char(char):
         for i in range(pos, min(len(line), pos + _LOOKAHEAD + 1)):
             verdict = memo.get(i)
             if verdict is None:
@@ -411,12 +411,14 @@ def punctuation_edits(line: str) -> list[Edit]:
             edits.append(Edit(match.start(), match.end(), mark, "punctuation"))
     text = apply(line, edits)
     shifted = ColumnMap(edits)
+    paired = {}
+    for match in _PARENTHESES.finditer(text):  # a pair is widened together, or not at all
+        wide = bool(re.search(HAN, match.group(1))) or _chinese_near(text, match.start(), match.end(), 1)
+        paired[match.start()] = paired[match.end() - 1] = wide
     for index, char in enumerate(text):
         if char not in "()":
             continue
-        match = _PARENTHESES.match(text, index) if char == "(" else None
-        inner = match.group(1) if match else ""
-        if _chinese_near(text, index, index + 1) or re.search(HAN, inner):
+        if paired.get(index, _chinese_near(text, index, index + 1, 1)):
             start = shifted.backward(index)
             edits.append(Edit(start, start + 1, "（" if char == "(" else "）", "parentheses", count=char == "("))
     edits.sort(key=lambda e: e.start)
@@ -512,12 +514,13 @@ class Spot:
     column: int
     reason: str
     context: str
+    reach: int = 0  # the damage may begin this many columns before (a misaligned run ends here)
 
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.reason}: …{self.context}…"
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "reason": self.reason, "context": self.context}
+        return {"line": self.line, "column": self.column, "reason": self.reason, "context": self.context, "reach": self.reach}
 
 
 @dataclass

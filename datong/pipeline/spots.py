@@ -12,6 +12,8 @@ import re
 from datong.pipeline.plausibility import HAN, REPLACEMENT, implausible
 from datong.pipeline.repair import SYLLABLE, Spot, readings
 
+_RUN_REACH = 12  # how far back a misaligned run that ends at a spot may reach
+
 _MARK = "，。、；：？！“”‘’《》（）「」『』"
 _CHECKS = [
     (re.compile(REPLACEMENT + "+"), "bytes lost for good (U+FFFD)"),
@@ -22,6 +24,8 @@ _CHECKS = [
      "a ? or ! where a mark or character was lost"),
     (re.compile(rf"(?<=[^\x00-\x7f])[A-Za-z]{{1,3}}(?={HAN}|[{_MARK}])|(?<={HAN})[A-Za-z]{{1,3}}(?=[^\x00-\x7f]|$)"),
      "ASCII letters inside Chinese text (a misread byte)"),
+    (re.compile(r"(?<=[^\x00-\x7f?])[\x40-\x7e](?![A-Za-z0-9])"),
+     "a byte read alone after Chinese text (where a misaligned run ends)"),
 ]  # fmt: skip
 
 
@@ -35,7 +39,11 @@ def find_spots(text: str) -> list[Spot]:
         def add(start: int, end: int, reason: str, number=number, line=line) -> None:
             key = (number, start + 1)
             if key not in spots:
-                spots[key] = Spot(number, start + 1, reason, line[max(0, start - 8) : end + 8])
+                reach = 0
+                if reason.startswith(("bytes lost", "a byte read alone", "ASCII letters")):
+                    while reach < min(start, _RUN_REACH) and not line[start - reach - 1].isascii() and line[start - reach - 1] not in _MARK:
+                        reach += 1
+                spots[key] = Spot(number, start + 1, reason, line[max(0, start - 8) : end + 8], reach)
 
         for pattern, reason in _CHECKS:
             for match in pattern.finditer(line):
