@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from damage import corpus_paragraphs, damage, documents
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-from bench_repair import compare, measure  # noqa: E402
+from bench_repair import compare, measure
 
 
 def test_the_simulator_is_seeded():
