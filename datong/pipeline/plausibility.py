@@ -45,6 +45,20 @@ def _gb2312_level(char: str) -> int:
     return 0
 
 
+def _big5_level(char: str) -> int:
+    """1 for Big5's 5,401 common Traditional characters, 2 for its 7,652 rarer ones, 0 outside."""
+    try:
+        code = char.encode("big5")
+    except UnicodeEncodeError:
+        return 0
+    if len(code) != 2:
+        return 0
+    value = code[0] << 8 | code[1]
+    if 0xA440 <= value <= 0xC67E:
+        return 1
+    return 2 if 0xC940 <= value <= 0xF9D5 else 0
+
+
 # Chinese characters: CJK unified ideographs, extension A, compatibility ideographs.
 HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 _HAN = re.compile(HAN)
@@ -67,7 +81,8 @@ def char_score(char: str) -> float | None:
     if not _is_han(char):
         return 0.0
     simplified = to_simplified(char)
-    level = {1: 1.0, 2: 0.5}.get(_gb2312_level(simplified), 0.0)
+    levels = [level for level in (_gb2312_level(simplified), _big5_level(char)) if level]
+    level = {1: 1.0, 2: 0.5}.get(min(levels, default=0), 0.0)
     used = _phrase_counts().get(simplified, 0)
     commonness = min(1.0, math.log1p(used) / math.log1p(_COMMON_PHRASE_COUNT))
     return 0.5 * level + 0.5 * commonness
@@ -158,7 +173,7 @@ def window_score(text: str, traditional: bool | None = None) -> float:
     return total
 
 
-IMPLAUSIBLE = 0.2  # char_score below this: not a character a Chinese text would use
+IMPLAUSIBLE = 0.3  # char_score below this: not a character a Chinese text would use
 
 
 @lru_cache(maxsize=65536)

@@ -55,6 +55,7 @@ _LEAD_PRIOR = {_USUAL_LOST_LEAD: 0.0, _MARK_LEAD: -0.3}
 _OTHER_LEAD_PRIOR = -1.5  # where a run starts with no mark: the lost byte may be any lead
 _OTHER_LEAD_AT_MARK = -2.5  # where a folded mark opens it, the lost byte was a mark's lead
 CONFIDENT = 0.5  # a re-decoding below this confidence is flagged, not applied
+APPLY_UNCERTAIN = True
 SURE_OF_A_GUESS = 1.1  # a guessed lead byte of a character (any of 126) is applied but always flagged
 _QUOTE_WEIGHT = 1.5  # a quotation mark left without its partner
 _LOOKAHEAD = 4  # a run starts at most this many characters before its first implausible one
@@ -192,6 +193,10 @@ for _mark in "。，、；：？！“”‘’《》（）":
     _lead, _trail = _mark.encode("gb18030")
     _MARK_BY_TRAIL.setdefault(_trail, _lead)
 _VISIBLE_MARKS = frozenset("。，、；：？！“”‘’《》（）,;:!?()" + REPLACEMENT)
+# A mark whose trail byte and a lost lead byte make a private-use pair the mirror shows as ?:
+# ， is A3 AC, and AC A1-FE is private use. (Adding 。 、 ！, whose trail byte and a lead byte
+# 81-A0 are private use too, was measured: no better.)
+_UNSHOWN = [(0xA3, 0xAC, 0xA1, 0xFF)]
 _NOISE = str.maketrans("", "", ",，" + REPLACEMENT)
 _NOISE_BONUS = 0.15  # a comma or lost-byte mark stacked before the opener goes with it
 
@@ -243,8 +248,8 @@ def _candidates(line: str, s: int, budget: _Budget):
         first = _FULL_WIDTH[mark].encode("gb18030")
         if first[0] in _MARK_BY_TRAIL:
             add(s, [(bytes([_MARK_BY_TRAIL[first[0]]]) + first, noise)], run)
-        if mark == "?":  # a pair the mirror could not show (private use): ， (A3 AC) lost its A3
-            pairs = [bytes([_MARK_LEAD, 0xAC, b]) for b in range(0xA1, 0xFF)]
+        if mark == "?":  # a pair the mirror could not show (private use): a mark's trail and a lost lead
+            pairs = [bytes([lead, trail, b]) for lead, trail, low, high in _UNSHOWN for b in range(low, high)]
             add(s, [(p, noise - 0.2) for p in pairs if _plausible_start(p[2:] + run[1][:1])], run, guessed=True)
     if line[s].isascii():
         return found
@@ -335,12 +340,14 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
         if gain <= 0:
             pos += 1
             continue
-        if sure < CONFIDENT:
+        if sure < CONFIDENT and not APPLY_UNCERTAIN:
             if best.start > flagged_until:
                 flags.append(Flag(best.start - shift, f"a misaligned run? no re-decoding of it is clearly right (confidence {sure})"))
                 flagged_until = best.end
             pos += 1
             continue
+        if sure < CONFIDENT:
+            flags.append(Flag(best.start - shift, f"a misaligned run, re-decoded with low confidence ({sure}): check it"))
         before = work[best.start : best.end]
         edits.append(Edit(best.start - shift, best.end - shift, best.replacement, "redecoded", sure))
         if best.guessed and sure < SURE_OF_A_GUESS:
