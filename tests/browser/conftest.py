@@ -7,7 +7,8 @@ generous timeout. Fixtures:
   behaves differently from later ones, see ``datong.web.routing``). A failing test's report gets the
   server's output as the section "streamlit server output".
 * ``fresh_server`` — ``with fresh_server() as base:`` starts one more server for this test only
-  (its output is attached on failure too); :func:`streamlit_server` is the plain context manager.
+  (its output is attached on failure too: the server keeps it once stopped, so the report can
+  read it after the ``with`` block); :func:`streamlit_server` is the plain context manager.
 * ``browser`` — one Debian Chromium for the session (never ``playwright install``).
 
 Tests open their own pages with :func:`browser_helpers.new_page` and read them with the other
