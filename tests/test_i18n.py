@@ -21,7 +21,7 @@ from datong.i18n import (
 FIGURES = load_figures(paths.FIGURES, paths.ARTICLE_HANS)
 NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 # Dates are not figures: the report's as-of date and the inferred year may be written out.
-DATES = re.compile(r"4月27日|27 April|2020|COVID-19")
+DATES = re.compile(r"4月27日|27 April|2020|COVID-19|GB/T 7714[-—]2015")
 # ``{<derived id>_arithmetic}``: a derived figure's tag and arithmetic in running text.
 ARITHMETIC_FIELDS = {f"{f.id}{ARITHMETIC}" for f in FIGURES.derived}
 
@@ -54,7 +54,7 @@ def _rendered(lang):
     t = texts(lang)
     for key, template in load_strings(lang).items():
         names = placeholders(template)
-        blanks = {n: "" for n in names if n not in FIGURES.by_id and n not in ("n", "n_million") and n not in ARITHMETIC_FIELDS}
+        blanks = {n: "" for n in names if n not in FIGURES.by_id and n not in ARITHMETIC_FIELDS}
         if key.startswith(("format.", "units.")):
             continue  # templates and unit names (10,000 yuan), not statements of fact
         yield key, t(key, **blanks)
@@ -73,7 +73,9 @@ def test_every_number_in_the_text_is_a_figure_as_that_language_writes_it(lang):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_placeholder_names_a_figure_or_a_known_field(lang):
-    known = set(FIGURES.by_id) | ARITHMETIC_FIELDS | {"n", "n_million", "date", "title", "rate", "total", "needed", "more", "resumed", "label", "value", "formula"}
+    known = set(FIGURES.by_id) | ARITHMETIC_FIELDS | {"n", "n_million", "date", "title", "rate", "total", "needed", "more", "resumed", "label", "value", "formula",
+                                                     # filled by the page: share links, citations, the served HTML
+                                                     "accessed", "accessed_iso", "url", "day", "month", "month_name", "year", "site", "language", "as_of"}
     for key, template in load_strings(lang).items():
         unknown = set(placeholders(template)) - known
         assert not unknown, f"{lang} {key}: {unknown}"
