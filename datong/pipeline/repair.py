@@ -198,7 +198,8 @@ _VISIBLE_MARKS = frozenset("。，、；：？！“”‘’《》（）,;:!?()
 # 81-A0 are private use too, was measured: no better.)
 _UNSHOWN = [(0xA3, 0xAC, 0xA1, 0xFF)]
 _NOISE = str.maketrans("", "", ",，" + REPLACEMENT)
-_NOISE_BONUS = 0.15  # a comma or lost-byte mark stacked before the opener goes with it
+_NOISE_BONUS = 0.15
+_TWICE_REACH = 8  # characters within which a second lost byte is looked for  # a comma or lost-byte mark stacked before the opener goes with it
 
 
 def _candidates(line: str, s: int, budget: _Budget):
@@ -214,11 +215,16 @@ def _candidates(line: str, s: int, budget: _Budget):
         end = min(_run_end(line, start), start + _MAX_RUN)
         return (end, _run_bytes(line[start:end])) if end > start else None
 
-    def add(start: int, prefixes, run, guessed=False) -> None:
+    def add(start: int, prefixes, run, guessed=False, twice=False) -> None:
         end, data = run
         for prefix, prior in prefixes:
             decoded, stop = _with_lost_tail(line, end, _decode(prefix + data))
             found.append(_Candidate(start, stop, decoded, prior, guessed))
+            if twice:  # a second mark lost further on put the run back in step: restore it too
+                for cut in range(1, min(len(data), 2 * _TWICE_REACH), 2):
+                    for lead in (_USUAL_LOST_LEAD, _MARK_LEAD):
+                        again = _decode(prefix + data[:cut] + bytes([lead]) + data[cut:])
+                        found.append(_Candidate(start, end, again, prior + _LEAD_PRIOR[lead] - 0.5, guessed))
             reading = _READING_AFTER.match(line, stop) if stop > end else None
             if reading:  # the last character lost its trail byte; its reading says which it was
                 lead = (prefix + data)[-1:]
@@ -258,7 +264,7 @@ def _candidates(line: str, s: int, budget: _Budget):
         return found
     first = run[1][0]
     if first in _MARK_BY_TRAIL:
-        add(s, [(bytes([_MARK_BY_TRAIL[first]]), _LEAD_PRIOR.get(_MARK_BY_TRAIL[first], 0.0))], run)
+        add(s, [(bytes([_MARK_BY_TRAIL[first]]), _LEAD_PRIOR.get(_MARK_BY_TRAIL[first], 0.0))], run, twice=True)
     if s > 0 and line[s - 1] in _VISIBLE_MARKS:
         leads = [b for b in budget.leads(run[0] - s) if _plausible_start(bytes([b]) + run[1][:1])]
         add(s, [(bytes([b]), _OTHER_LEAD_PRIOR) for b in leads], run, guessed=True)
