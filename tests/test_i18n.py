@@ -55,8 +55,8 @@ def _rendered(lang):
     for key, template in load_strings(lang).items():
         names = placeholders(template)
         blanks = {n: "" for n in names if n not in FIGURES.by_id and n not in ARITHMETIC_FIELDS}
-        if key.startswith(("format.", "units.")):
-            continue  # templates and unit names (10,000 yuan), not statements of fact
+        if key.startswith(("format.", "units.", "cite.months")):
+            continue  # templates, unit names (10,000 yuan) and month names, not statements of fact
         yield key, t(key, **blanks)
 
 
