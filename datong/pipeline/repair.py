@@ -199,6 +199,7 @@ _VISIBLE_MARKS = frozenset("。，、；：？！“”‘’《》（）,;:!?()
 _UNSHOWN = [(0xA3, 0xAC, 0xA1, 0xFF)]
 _NOISE = str.maketrans("", "", ",，" + REPLACEMENT)
 _NOISE_BONUS = 0.15
+_CONTEST = 0.5  # how much better another decoding must read, prior aside, to contest the best
 _TWICE_REACH = 8  # characters within which a second lost byte is looked for  # a comma or lost-byte mark stacked before the opener goes with it
 
 
@@ -316,7 +317,11 @@ def _choose(line: str, pos: int, candidates, balance, traditional):
         if meaning(other) != mended:
             runner_up = max(read, score)
             break
-    return best, confidence(best_score - read, best_score - runner_up), best_score - read
+    # A tie between kinds of loss (a mark's byte or a character's, say): if a different decoding
+    # reads better on the text alone and only the prior put this one first, a person should look.
+    evidence = best_score - best.prior
+    contested = any(s - c.prior > evidence + _CONTEST and meaning(c) != mended for s, _, c in scored[1:12])
+    return best, confidence(best_score - read, best_score - runner_up) * (0.5 if contested else 1.0), best_score - read
 
 
 def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit], list[Flag]]:
