@@ -54,8 +54,8 @@ _LEAD_BYTES = [_USUAL_LOST_LEAD, _MARK_LEAD] + [b for b in range(0x81, 0xFF) if 
 _LEAD_PRIOR = {_USUAL_LOST_LEAD: 0.0, _MARK_LEAD: -0.3}
 _OTHER_LEAD_PRIOR = -1.5  # where a run starts with no mark: the lost byte may be any lead
 _OTHER_LEAD_AT_MARK = -2.5  # where a folded mark opens it, the lost byte was a mark's lead
-CONFIDENT = 0.5  # a re-decoding below this confidence is flagged, not applied
-APPLY_UNCERTAIN = True
+CONFIDENT = 0.5  # a re-decoding below this confidence is flagged for a person to check,
+APPLIED_AND_FLAGGED = 0.25  # and below this one it is not applied either (a tie is not a choice)
 SURE_OF_A_GUESS = 1.1  # a guessed lead byte of a character (any of 126) is applied but always flagged
 _QUOTE_WEIGHT = 1.5  # a quotation mark left without its partner
 _LOOKAHEAD = 4  # a run starts at most this many characters before its first implausible one
@@ -351,7 +351,7 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
         if gain <= 0:
             pos += 1
             continue
-        if sure < CONFIDENT and not APPLY_UNCERTAIN:
+        if sure < APPLIED_AND_FLAGGED:
             if best.start > flagged_until:
                 flags.append(Flag(best.start - shift, f"a misaligned run? no re-decoding of it is clearly right (confidence {sure})"))
                 flagged_until = best.end
