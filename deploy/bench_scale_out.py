@@ -9,7 +9,7 @@ Usage::
 Starts A (nginx in front of 1 replica) and B (nginx in front of N replicas), both from
 deploy/scale_out.py with the same config, then runs ``bench/load.py --compare A B --cookie
 datong_bench``, which loads them interleaved and prints B/A (every replica first serves each
-chapter once, directly). The load client is one address
+chapter in each language once, directly). The load client is one address
 standing for many readers, so both balancers hash on the cookie it sends fresh with every
 session (``$cookie_datong_bench``) instead of the client address, and their per-address limits
 are lifted; everything else is the production template. On this 2-core machine the client
@@ -22,13 +22,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import subprocess
 import sys
 
 from scale_out import ROOT, python, scale_out
 
 sys.path.insert(0, str(ROOT / "bench"))
-from load import chapter_pages, open_session
+from load import LANGS, chapter_pages, open_session
 
 COOKIE = "datong_bench"
 
@@ -43,11 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         one = stack.enter_context(scale_out(1, **bench))
         many = stack.enter_context(scale_out(args.replicas, **bench))
-        # Every replica serves every chapter once before the bench (load.py warms each balancer,
-        # which reaches only some replicas): no replica's first run is measured.
+        # Every replica serves every chapter in every language once before the bench: the first
+        # session of a language in a process costs seconds (measured: 3-7 s for the overview),
+        # and load.py's warm-up goes through each balancer in one language, reaching one replica.
         for replica in [*one.replicas, *many.replicas]:
-            for _, path in chapter_pages():
-                result = asyncio.run(open_session(replica, path, "lang=en"))
+            for (_, path), lang in itertools.product(chapter_pages(), LANGS):
+                result = asyncio.run(open_session(replica, path, f"lang={lang}"))
                 if result.outcome != "ok" or result.exceptions:
                     print(f"# warm-up failed on {replica}/{path}: {result}", file=sys.stderr)
                     return 1
