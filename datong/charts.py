@@ -315,12 +315,14 @@ def _clickable_views(chart: alt.TopLevelMixin) -> list[str]:
 
 
 def _finish(chart: alt.TopLevelMixin, texts: Texts, chart_id: str, *, title_width: float = CANVAS_WIDTH,
-            subtitle: bool = False, description: str | None = None, titled: bool = True, **values) -> alt.TopLevelMixin:
+            subtitle: bool = False, description: str | None = None, titled: bool = True,
+            views: list[str] | None = None, **values) -> alt.TopLevelMixin:
     """Title, description (alt text) and the ``pick`` selection on every clickable view.
 
     ``titled=False`` for one panel of a block shown in columns: the block's heading names it.
+    ``views``: the clickable views when the caller knows them (finding them serialises the chart).
     """
-    views = _clickable_views(chart)
+    views = _clickable_views(chart) if views is None else views
     params = []
     if views:
         params = [alt.TopLevelSelectionParameter(name=PICK.name, select=PICK.param.select, views=views)]
@@ -359,10 +361,10 @@ def _waffle(canvas: Canvas, figures: Figures, texts: Texts, total_id: str, resum
     resumed_text = texts(f"{key_prefix}key_resumed") + (derived_tag(texts) if resumed.derived else "")
     canvas.key(resumed_style, resumed_text, figure_row(resumed, texts))
     canvas.key("not_resumed", texts(f"{key_prefix}key_not_resumed") + derived_tag(texts), figure_row(not_resumed, texts))
-    rate_text = texts(f"{key_prefix}key_rate")
-    if rate.derived:
-        rate_text += derived_tag(texts) + " " + texts("charts.common.formula") + rate.formula
+    rate_text = texts(f"{key_prefix}key_rate") + (derived_tag(texts) if rate.derived else "")
     canvas.text(rate_text, row=figure_row(rate, texts), size=theme.FONT_SIZE)
+    if rate.derived:  # the arithmetic on a line of its own, so it never breaks in the middle
+        canvas.text(texts("charts.common.formula") + rate.formula, row=figure_row(rate, texts), size=theme.FONT_SIZE, muted=True)
 
 
 def overview_parks_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
@@ -374,6 +376,9 @@ def overview_parks_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
     canvas = Canvas()
     _waffle(canvas, figures, texts, "park_firms", "park_firms_resumed", "park_firms_not_resumed",
             "park_resumption_rate", None, "charts.overview_parks.")  # fmt: skip
+    canvas.gap(4)  # what the squares are, and where: a note under the chart, not a heading over it
+    canvas.text(texts("charts.overview_parks.heading"), size=theme.FONT_SIZE, muted=True, row=figure_row(figures["park_firms"], texts))
+    canvas.text(texts("charts.overview_parks.parks"), size=theme.FONT_SIZE, muted=True, row=figure_row(figures["park_count"], texts))
     return _finish(canvas.chart(texts, "overview_parks"), texts, "overview_parks")
 
 
@@ -390,20 +395,23 @@ def _size_canvases(figures: Figures, texts: Texts) -> list[tuple[Canvas, str, st
 
 def overview_size_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
     """Two waffles: the 39 firms above the designated size (reported) and the 67 below (derived)."""
-    charts = [canvas.chart(texts, name) for canvas, name, _ in _size_canvases(figures, texts)]
-    return _finish(alt.vconcat(*charts, spacing=28), texts, "overview_size")
+    return _overview_size_block(figures, texts)[0]
 
 
-def overview_size_panels(figures: Figures, texts: Texts) -> tuple[alt.LayerChart, ...]:
-    """The same two waffles as separate charts, for columns side by side."""
+def _overview_size_block(figures: Figures, texts: Texts) -> tuple[alt.VConcatChart, tuple[alt.LayerChart, ...]]:
+    """The two waffles as one chart (files) and as separate charts (columns side by side), drawn once."""
+
     def counted(total: str) -> list[Figure]:
         side = total.removesuffix("_firms")
         return [figures[f"{side}_{part}"] for part in ("firms", "resumed", "not_resumed", "resumption_rate")]
 
-    return tuple(
-        _finish(canvas.chart(texts, name), texts, "overview_size", titled=False, description=panel_description(texts, *counted(total)))
-        for canvas, name, total in _size_canvases(figures, texts)
+    drawn = [(canvas.chart(texts, name), name, total) for canvas, name, total in _size_canvases(figures, texts)]
+    whole = _finish(alt.vconcat(*(c for c, _, _ in drawn), spacing=28), texts, "overview_size")
+    panels = tuple(
+        _finish(chart, texts, "overview_size", titled=False, description=panel_description(texts, *counted(total)), views=[f"{name}_pick"])
+        for chart, name, total in drawn
     )  # fmt: skip
+    return whole, panels
 
 
 def panel_description(texts: Texts, *shown: Figure) -> str:
@@ -518,16 +526,21 @@ def _panel_canvases(figures: Figures, texts: Texts, chart_id: str, panels: list[
 
 
 def _panels(figures: Figures, texts: Texts, chart_id: str, panels: list[dict]) -> alt.VConcatChart:
-    charts = [canvas.chart(texts, f"{chart_id}_{index}") for index, (canvas, _) in enumerate(_panel_canvases(figures, texts, chart_id, panels))]
-    return _finish(alt.vconcat(*charts, spacing=30), texts, chart_id)
+    return _panel_block(figures, texts, chart_id, panels)[0]
 
 
-def _panel_charts(figures: Figures, texts: Texts, chart_id: str, panels: list[dict]) -> tuple[alt.LayerChart, ...]:
-    """The panels of :func:`_panels` as separate charts, for columns side by side."""
-    return tuple(
-        _finish(canvas.chart(texts, f"{chart_id}_{index}"), texts, chart_id, titled=False, description=panel_description(texts, figure))
-        for index, (canvas, figure) in enumerate(_panel_canvases(figures, texts, chart_id, panels))
+def _panel_block(figures: Figures, texts: Texts, chart_id: str, panels: list[dict]) -> tuple[alt.VConcatChart, tuple[alt.LayerChart, ...]]:
+    """The panels as one chart (files) and as separate charts (columns side by side), drawn once."""
+    drawn = [(canvas.chart(texts, f"{chart_id}_{index}"), f"{chart_id}_{index}", figure)
+             for index, (canvas, figure) in enumerate(_panel_canvases(figures, texts, chart_id, panels))]  # fmt: skip
+    whole = _finish(alt.vconcat(*(c for c, _, _ in drawn), spacing=30), texts, chart_id)
+    if len(drawn) < 2:
+        return whole, ()
+    split = tuple(
+        _finish(chart, texts, chart_id, titled=False, description=panel_description(texts, figure), views=[f"{name}_pick"])
+        for chart, name, figure in drawn
     )  # fmt: skip
+    return whole, split
 
 
 # Unit panels by chart: each panel one figure, drawn by :func:`_unit_panel` with these settings.
@@ -566,13 +579,13 @@ def firms_output_chart(figures: Figures, texts: Texts) -> alt.VConcatChart:
     return _panels(figures, texts, "firms_output", UNIT_PANELS["firms_output"])
 
 
-def unit_panels(chart_id: str):
-    """The screen form of a chart of several unit panels: one chart per panel (or None)."""
+def _with_panels(chart_id: str, function, figures: Figures, texts: Texts) -> tuple[alt.TopLevelMixin, tuple]:
+    """A chart, and its panels as separate charts when it has several (else no panels)."""
     if chart_id == "overview_size":
-        return overview_size_panels
-    if len(UNIT_PANELS.get(chart_id, ())) > 1:
-        return lambda figures, texts: _panel_charts(figures, texts, chart_id, UNIT_PANELS[chart_id])
-    return None
+        return _overview_size_block(figures, texts)
+    if chart_id in UNIT_PANELS:
+        return _panel_block(figures, texts, chart_id, UNIT_PANELS[chart_id])
+    return function(figures, texts), ()
 
 
 # ----------------------------------------------------------------------------- bars (one unit per chart)
@@ -788,11 +801,61 @@ def chapter_charts(chapter: str, figures: Figures, texts: Texts, *, share: bool 
         raise KeyError(f"unknown chapter {chapter!r}; known: {', '.join(chapter_registry.BY_ID)}")
     blocks = []
     for chart_id, function, figure_ids, width in _REGISTRY.get(chapter, []):
-        chart = function(figures, texts)
-        split = unit_panels(chart_id)
+        chart, panels = _with_panels(chart_id, function, figures, texts)
         blocks.append(ChartBlock(
             id=chart_id, title=texts(f"charts.{chart_id}.title"), chart=chart,
             alt=chart.description, table=tables.chart_table(figure_ids, figures, texts), figure_ids=figure_ids, width=width,
-            panels=split(figures, texts) if split else (),
+            panels=panels,
         ))  # fmt: skip
     return blocks
+
+
+# ----------------------------------------------------------------------------- guess, then see (datong.web.engage)
+
+GUESS_BAR_HEIGHT = 22  # px
+
+
+def guess_chart(figures: Figures, texts: Texts, guess: int) -> alt.LayerChart:
+    """The reader's guess beside the report's 91 of 106 park firms: two bars on one scale.
+
+    Each bar sits in an outline the length of all the park firms (hollow, dashed, as firms not
+    back at work are drawn elsewhere); its label above says whose number it is and the number,
+    so colour never speaks alone. The guess is drawn as the what-if's imagined firms are
+    (dotted, on a tint): it is not a figure of the report. Text keys: ``engage.guess.*``.
+    """
+    total, resumed = figures["park_firms"], figures["park_firms_resumed"]
+    count = int(total.value)
+    guess = max(0, min(count, int(guess)))
+    reported_row = figure_row(resumed, texts)
+    guess_row = _blank_row() | {
+        "label": texts("engage.guess.chart_yours_label"), "value": float(guess), "display": str(guess),
+        "unit": resumed.unit, "unit_name": texts.unit_name(resumed.unit), "hypothetical": True,
+    }  # fmt: skip
+    canvas = Canvas()
+    bars = []
+    for text, value, style, row in (
+        (texts("engage.guess.chart_yours", guess=guess), guess, "hypothetical", guess_row),
+        (texts("engage.guess.chart_report"), int(resumed.value), "reported", reported_row),
+    ):
+        canvas.text(text, bold=True, row=row)
+        canvas.gap(4)
+        top, bottom = canvas.y, canvas.y + GUESS_BAR_HEIGHT
+        bars.append(row | {"x": 0, "x2": canvas.width, "y": top, "y2": bottom, "style": "not_resumed"})
+        if value:
+            bars.append(row | {"x": 0, "x2": canvas.width * value / count, "y": top, "y2": bottom, "style": style})
+        canvas.gap(GUESS_BAR_HEIGHT + 12)
+    canvas.text(texts("engage.guess.chart_scale"), size=theme.FONT_SIZE, muted=True, row=figure_row(total, texts))
+    words = canvas.chart(texts, "guess", clickable=False)
+    height = math.ceil(canvas.y) + 2  # as Canvas.chart computes it, so the bars share its scales
+    x = alt.X("x:Q").scale(domain=[0, canvas.width], nice=False, zero=False).axis(None)
+    y = alt.Y("y:Q").scale(domain=[0, height], nice=False, zero=False, reverse=True).axis(None)
+    frame = pd.DataFrame(bars)
+    layers = [
+        alt.Chart(frame[frame["style"] == style].drop(columns=["style"]))
+        .mark_rect(fill=STYLES[style]["fill"], stroke=STYLES[style]["stroke"], strokeDash=STYLES[style]["strokeDash"], strokeWidth=1.5)
+        .encode(x=x, x2="x2:Q", y=y, y2="y2:Q", tooltip=tooltip(texts))
+        for style in dict.fromkeys(frame["style"])
+    ]  # fmt: skip
+    chart = alt.layer(*layers, *words.layer).properties(width=canvas.width, height=height)
+    description = texts("engage.guess.description", guess=guess)
+    return _finish(chart, texts, "guess", titled=False, description=description)
