@@ -4,10 +4,11 @@ from datong.web.routing import ensure_routed
 
 ensure_routed()  # must run first: see datong.web.routing
 
-from datong.web import ui  # noqa: E402
+from datong.web import engage, ui  # noqa: E402
 
 page = ui.page("guidance")
 ui.header(page)
+engage.listen(page)
 ui.narrative(page)
 ui.silent(page)
 ui.share_and_embed(page)

@@ -118,7 +118,7 @@ def _security_headers() -> list[tuple[bytes, bytes]]:
     from datong.web.routing import document_language_scripts
     from datong.web.site_pages import streamlit_index
 
-    return headers.security_headers([*headers.inline_scripts(streamlit_index()), *document_language_scripts()])
+    return headers.security_headers([*headers.inline_scripts(streamlit_index()), *document_language_scripts(), *__import__("datong.web.engage").web.engage.inline_scripts()])
 
 
 class Readiness(_Middleware):
