@@ -11,7 +11,6 @@ CORRECTIONS = DATA / "corrections.csv"  # ours, not received: it lives beside th
 ARTICLE_HANT = DATA / "article.zh-Hant.txt"  # the Traditional reading text: OpenCC s2tw of the Simplified one
 ARTICLE_HANT_AS_RECEIVED = DATA / "article.zh-Hant.as-received.txt"  # the mirror's Traditional text, repaired
 REPAIR_REPORT = DATA / "repair-report.json"  # what the repair did, written by python -m datong.pipeline
-SERVED_EXTRA = (REPAIR_REPORT,)  # read by the server too (datong.web.readiness checks it)
 ARTICLE_HANS = DATA / "article.zh-Hans.txt"
 ARTICLE_EN = DATA / "article.en.txt"
 FIGURES = DATA / "figures.csv"

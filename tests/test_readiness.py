@@ -26,7 +26,7 @@ def test_the_start_up_check_passes_on_the_repository_and_loads_no_pipeline_or_ex
 
 def test_every_file_the_server_reads_is_checked():
     checked = set(readiness.data_files())
-    assert {paths.FIGURES, paths.ARTICLE_HANS, paths.ARTICLE_HANT, paths.ARTICLE_EN, paths.SOURCE_META, paths.SITE_CSS} <= checked
+    assert {paths.FIGURES, paths.ARTICLE_HANS, paths.ARTICLE_HANT, paths.ARTICLE_EN, paths.SOURCE_META, paths.SITE_CSS, paths.REPAIR_REPORT} <= checked
     assert set(paths.TEXT.glob("*.toml")) <= checked
 
 

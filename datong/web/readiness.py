@@ -36,7 +36,7 @@ def data_files() -> list[Path]:
     """Every file the serving process reads."""
     return [
         paths.FIGURES, paths.ARTICLE_HANS, paths.ARTICLE_HANT, paths.ARTICLE_EN, paths.SOURCE_META, paths.RAW_REPORT,
-        paths.SITE_CSS, *sorted(paths.TEXT.glob("*.toml")), *getattr(paths, "SERVED_EXTRA", ()),
+        paths.REPAIR_REPORT, paths.SITE_CSS, *sorted(paths.TEXT.glob("*.toml")),
     ]  # fmt: skip
 
 

@@ -126,6 +126,7 @@ def warm() -> None:
     figures()
     article()
     source_meta()
+    repair_report()
     site_css()
     for lang in LANGUAGES:
         texts(lang)
@@ -228,7 +229,9 @@ def arrow_bytes(rows: list[dict]) -> bytes:
 
 
 def _arrow_spec(chart) -> Mapping:
-    spec = chart.to_dict()
+    # No schema validation while serving: it was a quarter of start-up (jsonschema over every
+    # spec); tests/test_charts.py validates every chart of every chapter and language instead.
+    spec = chart.to_dict(validate=False)
     spec["datasets"] = {name: arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()}
     return MappingProxyType(spec)
 
