@@ -192,12 +192,18 @@ def _quote_not_in_article(root):
     path.write_text(path.read_text(encoding="utf-8").replace("323", "三百二十三", 1), encoding="utf-8")
 
 
+def _broken_repair_report(root):
+    path = root / "data" / "repair-report.json"
+    path.write_text(path.read_text(encoding="utf-8")[:200], encoding="utf-8")
+
+
 DAMAGE = {
     "wrong value": (_wrong_value, ["figures.csv", "row", "value"]),
     "missing file": (_missing_file, ["article.en.txt", "missing"]),
     "wrong encoding": (_wrong_encoding, ["en.toml", "line 1", "not UTF-8"]),
     "broken TOML": (_broken_toml, ["zh-Hans.toml"]),
     "quote no longer in the article": (_quote_not_in_article, ["figures.csv", "row", "quote_zh"]),
+    "broken repair report": (_broken_repair_report, ["repair-report.json"]),
 }
 
 
