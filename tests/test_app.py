@@ -23,17 +23,34 @@ def run(chapter_id: str | None = None, **query) -> AppTest:
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda c: c.id)
-def test_every_chapter_runs_in_every_language_with_its_heading_and_key_numbers(chapter, lang):
+def test_every_chapter_runs_in_every_language_with_its_heading_kicker_dek_and_byline_and_no_card_grid(chapter, lang):
+    from datong.web.markdown import escape_markdown
+    from datong.web.ui import _story_chapters
+
     at = run(chapter.id, lang=lang)
     strings = load_strings(lang)
-    texts = Texts(lang, strings, figures())
     assert not at.exception
     assert [t.value for t in at.title] == [strings[f"chapters.{chapter.id}.title"]]
-    shown = {(m.label, m.value) for m in at.metric}
-    for figure_id in chapter.key_figures:
-        figure = figures()[figure_id]
-        assert (texts.label(figure), texts.compact(figure)) in shown
-    assert len(at.metric) == len(chapter.key_figures)
+    assert len(at.metric) == 0  # the charts' own labels carry the numbers
+    shown = [m.value for m in at.markdown]
+    story = _story_chapters()
+    if chapter in story:
+        kicker = strings["nav.kicker"].format(n=story.index(chapter) + 1, total=len(story))
+        assert kicker in shown
+        assert kicker == {"en": f"Chapter {story.index(chapter) + 1} of 5"}.get(lang, kicker)
+    assert strings[f"chapters.{chapter.id}.lede"] in shown
+    assert escape_markdown(strings["site.source_line"]) in shown  # the byline, under the dek
+
+
+@pytest.mark.parametrize(("lang", "finding"), [("en", "91 of 106 park firms back at work"), ("zh-Hans", "106家中91家复工"), ("zh-Hant", "106家中91家復工")])
+def test_the_overview_leads_with_the_park_finding_in_words_from_the_figures(lang, finding):
+    at = run("overview", lang=lang)
+    headers = [h.value for h in at.header]
+    assert headers[0] == finding  # the first heading after the title: the finding, above its chart
+    charts = at.get("vega_lite_chart")
+    import json
+
+    assert "91" in json.loads(charts[0].proto.spec)["description"]
 
 
 def lang_param(at: AppTest) -> str:
@@ -75,18 +92,19 @@ def test_the_reader_can_switch_language_and_the_choice_sticks_across_chapters():
     assert at.title[0].value == load_strings("zh-Hant")["chapters.firms.title"]
 
 
-def test_the_overview_switch_from_counts_to_shares_swaps_the_unit_charts_for_the_rates_chart():
+def test_the_overview_shows_its_counts_and_the_three_rates_always_with_no_switch():
     import json
 
     at = run("overview", lang="en")
-    assert len(at.get("vega_lite_chart")) == 3  # parks, size, what-if
-    at.toggle(key="overview-share").set_value(True).run()
-    assert not at.exception
+    assert len(at.toggle) == 0
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 2  # rates, what-if
+    # parks; the two size waffles side by side (one chart each); the rates; the what-if
+    assert len(charts) == 5
+    specs = [json.loads(chart.proto.spec) for chart in charts]
     template = load_strings("en")["charts.overview_rates.description"]
-    assert json.loads(charts[0].proto.spec)["description"].startswith(template.split("{")[0])
-    assert "85.8%" in json.loads(charts[0].proto.spec)["description"]
+    rates = [spec for spec in specs if spec["description"].startswith(template.split("{")[0])]
+    assert len(rates) == 1 and "85.8%" in rates[0]["description"] and "82.1%" in rates[0]["description"]
+    assert all("title" not in spec for spec in specs)  # one title per chart: the block's heading
 
 
 def test_the_what_if_slider_reports_how_many_more_firms_a_target_rate_needed():

@@ -52,15 +52,16 @@ def all_blocks(lang: str, share: bool = False) -> list[charts.ChartBlock]:
     return [block for chapter in CHAPTERS for block in build(chapter, lang, share)]
 
 
-CASES = [(chapter, lang) for chapter in CHAPTERS_WITH_CHARTS for lang in LANGUAGES] + [
-    ("overview-share", lang) for lang in LANGUAGES
-]
+CASES = [(chapter, lang) for chapter in CHAPTERS_WITH_CHARTS for lang in LANGUAGES]
 
 
 def case_blocks(chapter: str, lang: str) -> list[charts.ChartBlock]:
-    if chapter == "overview-share":
-        return build("overview", lang, share=True)
     return build(chapter, lang)
+
+
+def drawn_charts(block: charts.ChartBlock) -> list:
+    """Every chart a block draws: the whole one (files) and each panel the page sets in columns."""
+    return [block.chart, *block.panels]
 
 
 @pytest.mark.parametrize(("chapter", "lang"), CASES)
@@ -76,9 +77,10 @@ def test_chapters_without_figures_have_no_charts(chapter):
 @pytest.mark.parametrize(("chapter", "lang"), CASES)
 def test_every_chart_is_a_valid_spec_that_round_trips_through_json(chapter, lang):
     for block in case_blocks(chapter, lang):
-        spec = block.chart.to_dict()  # validates against the Vega-Lite schema
-        assert json.loads(json.dumps(spec)) == spec
-        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+        for chart in drawn_charts(block):
+            spec = chart.to_dict()  # validates against the Vega-Lite schema
+            assert json.loads(json.dumps(spec)) == spec
+            assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
 
 
 @pytest.mark.parametrize(("chapter", "lang"), CASES)
@@ -122,8 +124,11 @@ def test_every_reported_figure_appears_in_at_least_one_chart(lang):
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_shares_view_shows_the_printed_rates_and_the_derived_one(lang):
-    (block,) = build("overview", lang, share=True)
+def test_the_overview_always_shows_the_rates_the_printed_ones_and_the_derived_one(lang):
+    blocks = {block.id: block for block in build("overview", lang)}
+    assert list(blocks) == ["overview_parks", "overview_size", "overview_rates"]
+    assert [b.id for b in build("overview", lang, share=True)] == list(blocks)  # the old switch changes nothing
+    block = blocks["overview_rates"]
     rows = {row["figure_id"]: row for row in data_rows(block.chart.to_dict()) if row.get("figure_id")}
     assert rows["park_resumption_rate"]["display"] == "85.8%"
     assert rows["above_scale_resumption_rate"]["display"] == "92.3%"
@@ -245,11 +250,12 @@ def test_a_bar_chart_refuses_two_units_on_one_axis():
 @pytest.mark.parametrize(("chapter", "lang"), CASES)
 def test_clickable_marks_share_the_pick_selection_on_figure_id(chapter, lang):
     for block in case_blocks(chapter, lang):
-        spec = block.chart.to_dict()
-        (pick,) = [p for p in spec.get("params", []) if p["name"] == "pick"]
-        assert pick["select"] == {"type": "point", "fields": ["figure_id"], "on": "click"}
-        names = set(re.findall(r'"name": "([^"]+)"', json.dumps(spec)))
-        assert pick["views"] and set(pick["views"]) <= names
+        for chart in drawn_charts(block):
+            spec = chart.to_dict()
+            (pick,) = [p for p in spec.get("params", []) if p["name"] == "pick"]
+            assert pick["select"] == {"type": "point", "fields": ["figure_id"], "on": "click"}
+            names = set(re.findall(r'"name": "([^"]+)"', json.dumps(spec)))
+            assert pick["views"] and set(pick["views"]) <= names
 
 
 @pytest.mark.parametrize(("chapter", "lang"), CASES)
@@ -308,12 +314,14 @@ def test_wrap_breaks_latin_at_spaces_and_chinese_anywhere():
 @pytest.mark.parametrize(("chapter", "lang"), CASES)
 def test_no_label_is_wider_than_a_phone_screen(chapter, lang):
     for block in case_blocks(chapter, lang):
-        spec = block.chart.to_dict()
-        for row in data_rows(spec):
-            for line in str(row.get("text") or row.get("heading") or "").split("\n"):
-                assert charts.text_width(line, row.get("size") or 13) <= charts.CANVAS_WIDTH + 1, (block.id, line)
-        widths = re.findall(r'"width": (\d+)', json.dumps(spec))
-        assert all(int(w) <= 300 for w in widths)
+        for chart in drawn_charts(block):
+            spec = chart.to_dict()
+            room = max(int(w) for w in re.findall(r'"width": (\d+)', json.dumps(spec)) or [charts.CANVAS_WIDTH])
+            for row in data_rows(spec):
+                for line in str(row.get("text") or row.get("heading") or "").split("\n"):
+                    assert charts.text_width(line, row.get("size") or 13) <= min(room, charts.CANVAS_WIDTH) + 1, (block.id, line)
+            widths = re.findall(r'"width": (\d+)', json.dumps(spec))
+            assert all(int(w) <= 300 for w in widths)
 
 
 def test_chart_text_files_define_the_same_keys_only_under_charts_and_poster():
@@ -348,14 +356,15 @@ def _marks_with_tooltips(spec: dict) -> list[dict]:
 def test_every_clickable_mark_fades_unless_its_figure_is_picked(chapter, lang):
     """A click highlights its figure: the other figures' marks drop to UNPICKED_OPACITY."""
     for block in case_blocks(chapter, lang):
-        spec = block.chart.to_dict()
-        assert [p["name"] for p in spec.get("params", [])] == ["pick"]
-        marks = _marks_with_tooltips(spec)
-        assert marks
-        for layer in marks:
-            opacity = layer["encoding"]["opacity"]
-            assert opacity["condition"]["param"] == "pick"
-            assert opacity["value"] == charts.UNPICKED_OPACITY < 1
+        for chart in drawn_charts(block):
+            spec = chart.to_dict()
+            assert [p["name"] for p in spec.get("params", [])] == ["pick"]
+            marks = _marks_with_tooltips(spec)
+            assert marks
+            for layer in marks:
+                opacity = layer["encoding"]["opacity"]
+                assert opacity["condition"]["param"] == "pick"
+                assert opacity["value"] == charts.UNPICKED_OPACITY < 1
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
@@ -370,3 +379,33 @@ def test_a_chart_without_the_pick_selection_never_refers_to_it(lang):
 def test_curly_quotes_count_as_wide_as_the_cjk_fonts_draw_them():
     assert charts.text_width("“more than”", 10) == 2 * 10 + 9 * 6
     assert charts.text_width("55 ÷ 67", 10) == 7 * 6  # ÷ stays narrow
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_blocks_of_several_units_come_as_one_untitled_chart_per_panel_each_naming_its_figure(lang):
+    texts = make_texts(lang)
+    panelled = {block.id: block for chapter in CHAPTERS_WITH_CHARTS for block in build(chapter, lang) if block.panels}
+    assert set(panelled) == {"overview_size", "officials", "safety", "firms_output"}
+    for block in panelled.values():
+        assert len(block.panels) == len(block.chart.to_dict()["vconcat"])
+        for panel in block.panels:
+            spec = panel.to_dict()
+            assert "title" not in spec  # the block's heading is the one title
+            assert spec["description"] and "{" not in spec["description"]
+            # three abreast fit a desktop column (about 220 px each); two, 272 px, as on a phone
+            assert spec["width"] == (charts.PANEL_WIDTH if len(block.panels) >= 3 else charts.CANVAS_WIDTH)
+    safety = [panel.to_dict()["description"] for panel in panelled["safety"].panels]
+    for description, figure_id in zip(safety, ("inspection_rounds", "firms_inspected", "problems_found_fixed"), strict=True):
+        figure = FIGURES[figure_id]
+        assert texts.label(figure) in description and texts.quantity(figure) in description
+
+
+def test_unit_squares_are_large_enough_to_count_and_chart_text_is_never_under_13_px():
+    spec = build("overview", "en")[0].chart.to_dict()
+    areas = [node["mark"]["size"] for node in spec_nodes(spec) if isinstance(node.get("mark"), dict) and "size" in node["mark"]]
+    assert max(areas) >= 22 * 22  # the grid's squares, 22 px a side (the key's samples are smaller)
+    sizes = [node["fontSize"] for node in spec_nodes(spec) if isinstance(node.get("fontSize"), (int, float))]
+    sizes += [row["size"] for row in data_rows(spec) if isinstance(row.get("size"), (int, float))]
+    assert sizes and min(sizes) >= 13
+    config_sizes = [v for node in spec_nodes(spec["config"]) for k, v in node.items() if k.lower().endswith("fontsize") and isinstance(v, (int, float))]
+    assert len(config_sizes) >= 5 and min(config_sizes) >= 13  # titles, axes, legends and text the theme sizes

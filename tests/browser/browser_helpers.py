@@ -26,6 +26,8 @@ from datong.chapters import CHAPTERS  # noqa: E402
 from datong.i18n import LANGUAGES, load_strings  # noqa: E402
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+BASELINES = ROOT / "tests" / "browser" / "baselines"  # approved first screens (see compare_with_baseline)
+UPDATE_BASELINES = os.environ.get("UPDATE_BASELINES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -38,6 +40,8 @@ MAIN = '[data-testid="stMain"]'
 CHART = '[data-testid="stVegaLiteChart"]'
 CHART_MARKS = "svg g.role-mark > path, svg g.role-mark > rect, svg g.role-mark > text"
 ERROR_BOXES = '[data-testid="stException"], [data-testid="stAlertContentError"]'
+SITE_BAR = ".st-key-site-bar"  # the site's own navigation and language control (datong.web.routing)
+NAV_LINKS = '.st-key-site-nav [data-testid="stPageLink-NavLink"]'  # the chapter row (a desktop shows it)
 
 
 # --------------------------------------------------------------------------- server
@@ -56,8 +60,13 @@ class ServerURL(str):
     host: str
 
 
+# The server is healthy once start-up has built every chart and file in every language
+# (datong.web.readiness): on a busy 2-core machine that took over 60 s.
+SERVER_START_TIMEOUT = 180.0
+
+
 @contextmanager
-def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout: float = 60.0):
+def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout: float = SERVER_START_TIMEOUT):
     """Start ``streamlit run script`` in the project folder on a free port; yield its base URL; always stop it.
 
     Raises with the server's output if it exits or is not healthy in time.
@@ -198,11 +207,84 @@ def screenshot(page, name: str, *, max_height: int = 20_000) -> Path:
     tall = min(max(content, viewport["height"]), max_height)
     page.set_viewport_size({"width": viewport["width"], "height": tall})
     try:
-        page.wait_for_timeout(300)
+        wait_for_layout(page)
         page.screenshot(path=str(path), full_page=True)
     finally:
         page.set_viewport_size(viewport)
     return path
+
+
+# Sizes that a resize changes: the page's and every chart's. Stable for 300 ms = laid out
+# (Vega redraws container-width charts after a resize; fonts may still swap in).
+_LAID_OUT = """(chart) => {
+  const sizes = [document.documentElement.scrollWidth, document.documentElement.scrollHeight,
+    ...[...document.querySelectorAll(chart + ' svg')].map(s => Math.round(s.getBoundingClientRect().width))].join();
+  const now = performance.now(), last = window.__laidOut;
+  if (!last || last.sizes !== sizes) { window.__laidOut = {sizes, t: now}; return false; }
+  return now - last.t > 300;
+}"""
+
+
+def wait_for_layout(page, timeout: float = READY_TIMEOUT) -> None:
+    """Wait (instead of a fixed sleep) until the page and its charts stop changing size, e.g. after a resize."""
+    page.evaluate("() => { window.__laidOut = null; return document.fonts.ready.then(() => true); }")
+    page.wait_for_function(_LAID_OUT, arg=CHART, polling=50, timeout=timeout)
+
+
+def resize(page, width: int, height: int = 900) -> None:
+    """Set the window size and wait until the page and its charts are laid out again."""
+    page.set_viewport_size({"width": width, "height": height})
+    wait_for_chart_marks(page)
+    wait_for_layout(page)
+
+
+# Screenshots compared with an approved one, as Streamlit's e2e suite does: a pixel counts as
+# different when any channel differs by more than CHANNEL_TOLERANCE (anti-aliasing and font
+# hinting move a few levels); the shot passes while at most PIXEL_TOLERANCE of its pixels differ
+# (a changed word, a moved chart or a new colour changes far more: one changed line of body
+# text at 1280 px is about 0.6% of a 1280×900 screen). Only the first screen is compared: it is
+# what every reader sees, and a whole page would fail on any change of text further down.
+CHANNEL_TOLERANCE = 40
+PIXEL_TOLERANCE = 0.002
+
+
+def pixel_difference(actual, expected) -> float:
+    """The share of pixels that differ by more than CHANNEL_TOLERANCE (1.0 if the sizes differ)."""
+    from PIL import ImageChops
+
+    if actual.size != expected.size:
+        return 1.0
+    diff = ImageChops.difference(actual.convert("RGB"), expected.convert("RGB")).convert("L")
+    changed = sum(diff.point(lambda level: 255 if level > CHANNEL_TOLERANCE else 0).histogram()[255:])
+    return changed / (actual.width * actual.height)
+
+
+def compare_with_baseline(page, name: str) -> float:
+    """Screenshot the first screen and compare it with ``tests/browser/baselines/<name>.png``.
+
+    Returns the share of differing pixels. With ``UPDATE_BASELINES=1`` the shot becomes the
+    baseline (look at it first). A missing baseline fails, naming the command that makes it.
+    The shot and, on a difference, a diff image go to artifacts/screenshots/.
+    """
+    from PIL import Image, ImageChops
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / f"first-screen-{name}.png"
+    page.evaluate("(main) => { const m = document.querySelector(main); if (m) m.scrollTop = 0; }", MAIN)
+    wait_for_layout(page)
+    page.screenshot(path=str(shot), animations="disabled", caret="hide")
+    baseline = BASELINES / f"{name}.png"
+    if UPDATE_BASELINES:
+        BASELINES.mkdir(parents=True, exist_ok=True)
+        baseline.write_bytes(shot.read_bytes())
+        return 0.0
+    if not baseline.is_file():
+        raise AssertionError(f"no baseline {baseline.relative_to(ROOT)}: look at {shot.relative_to(ROOT)}, then run with UPDATE_BASELINES=1")
+    with Image.open(shot) as actual, Image.open(baseline) as expected:
+        share = pixel_difference(actual, expected)
+        if share > PIXEL_TOLERANCE and actual.size == expected.size:
+            ImageChops.difference(actual.convert("RGB"), expected.convert("RGB")).save(SCREENSHOTS / f"first-screen-{name}.diff.png")
+    return share
 
 
 # --------------------------------------------------------------------------- reading the page
@@ -214,7 +296,8 @@ def heading_text(page) -> str:
 
 
 def nav_labels(page) -> list[str]:
-    return [text.strip() for text in page.get_by_test_id("stSidebarNavLink").all_inner_texts()]
+    """The chapter links of the site's navigation, in order (read from the DOM: a phone folds the row into a menu)."""
+    return [text.strip() for text in page.locator(NAV_LINKS).all_text_contents()]
 
 
 def error_box_count(page) -> int:
@@ -277,8 +360,9 @@ def figures_csv() -> dict[str, dict[str, str]]:
 
 
 __all__ = [
-    "CHAPTERS", "CHART", "CHART_MARKS", "CHROMIUM", "CHROMIUM_ARGS", "LANGUAGES", "MAIN", "ROOT", "SCREENSHOTS",
-    "ServerURL", "error_box_count", "expected_nav", "expected_title", "figures_csv", "foreign_requests",
-    "heading_text", "horizontal_overflow", "html_lang", "nav_labels", "new_page", "open_ready", "opened_page",
-    "query_lang", "screenshot", "streamlit_server", "tracebacks", "url_path", "wait_for_chart_marks", "wait_ready",
+    "BASELINES", "CHAPTERS", "CHART", "CHART_MARKS", "CHROMIUM", "CHROMIUM_ARGS", "LANGUAGES", "MAIN", "NAV_LINKS",
+    "PIXEL_TOLERANCE", "ROOT", "SCREENSHOTS", "SITE_BAR", "ServerURL", "compare_with_baseline", "error_box_count",
+    "expected_nav", "expected_title", "figures_csv", "foreign_requests", "heading_text", "horizontal_overflow",
+    "html_lang", "nav_labels", "new_page", "open_ready", "opened_page", "pixel_difference", "query_lang", "resize",
+    "screenshot", "streamlit_server", "tracebacks", "url_path", "wait_for_chart_marks", "wait_for_layout", "wait_ready",
 ]  # fmt: skip

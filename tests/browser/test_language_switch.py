@@ -1,10 +1,12 @@
-"""The sidebar's language switcher in a real browser: the page, the address, the document
-language and the navigation follow the reader's choice, and keep it on the next chapter."""
+"""The language control in a real browser: always in view at the top of every page, at every
+width; the page, the address, the document language and the navigation follow the reader's
+choice, and keep it on the next chapter."""
 
 from __future__ import annotations
 
 import pytest
 from browser_helpers import (
+    SITE_BAR,
     error_box_count,
     expected_nav,
     expected_title,
@@ -17,33 +19,31 @@ from browser_helpers import (
     url_path,
     wait_ready,
 )
+from playwright.sync_api import expect
 
 from datong.i18n import load_strings
 from datong.web.routing import LANGUAGE_NAMES
 
 
 def _wait_for_heading(page, text: str) -> None:
-    page.wait_for_function(
-        "(t) => [...document.querySelectorAll('[data-testid=stMain] h1')].some(h => h.innerText.trim() === t)",
-        arg=text,
-    )  # fmt: skip
+    expect(page.locator('[data-testid="stMain"] h1').first).to_have_text(text)
     wait_ready(page)
 
 
 @pytest.mark.parametrize(("start", "chosen"), [("en", "zh-Hant"), ("zh-Hant", "zh-Hans"), ("zh-Hans", "en")])
-def test_choosing_a_language_in_the_sidebar_changes_the_page_and_the_next_chapter_keeps_it(browser, server, start, chosen):
+def test_choosing_a_language_at_the_top_changes_the_page_and_the_next_chapter_keeps_it(browser, server, start, chosen):
     with opened_page(browser, width=1280, height=900) as page:
         open_ready(page, f"{server}/officials?lang={start}")
         assert html_lang(page) == start
 
-        page.get_by_test_id("stSidebar").get_by_role("radio", name=LANGUAGE_NAMES[chosen], exact=True).click()
+        page.locator(SITE_BAR).get_by_role("radio", name=LANGUAGE_NAMES[chosen], exact=True).click()
         _wait_for_heading(page, expected_title("officials", chosen))
         page.wait_for_function("(l) => document.documentElement.lang === l", arg=chosen)
         assert query_lang(page.url) == [chosen]
         assert nav_labels(page) == expected_nav(chosen)
 
         prefix = load_strings(chosen)["nav.next"].strip()
-        page.get_by_test_id("stPageLink-NavLink").filter(has_text=prefix).first.click()
+        page.locator(".st-key-previous-next").get_by_test_id("stPageLink-NavLink").filter(has_text=prefix).first.click()
         _wait_for_heading(page, expected_title("guidance", chosen))
         assert url_path(page.url) == "/guidance"
         assert query_lang(page.url) == [chosen]
@@ -52,28 +52,25 @@ def test_choosing_a_language_in_the_sidebar_changes_the_page_and_the_next_chapte
         assert error_box_count(page) == 0
 
 
-@pytest.mark.parametrize("width", [360, 1280])
-def test_the_three_languages_sit_on_one_row_of_the_sidebar(browser, server, width):
+@pytest.mark.parametrize("width", [320, 360, 1280])
+def test_the_three_languages_sit_on_one_row_in_view_at_the_top(browser, server, width):
     with opened_page(browser, width=width, height=900) as page:
         open_ready(page, f"{server}/safety?lang=zh-Hant")
-        sidebar = page.get_by_test_id("stSidebar")
-        if width < 768:  # a phone shows the sidebar collapsed: open it as a reader would
-            page.get_by_test_id("stExpandSidebarButton").click()
-            page.wait_for_function("() => document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().x >= 0")
-            page.wait_for_timeout(500)  # the slide-in animation
-        radios = sidebar.get_by_role("radio")
+        radios = page.locator(SITE_BAR).get_by_role("radio")
+        expect(radios).to_have_count(3)
         boxes = [radios.nth(i).bounding_box() for i in range(radios.count())]
         assert [radios.nth(i).inner_text().strip() for i in range(radios.count())] == list(LANGUAGE_NAMES.values())
         assert len({round(box["y"]) for box in boxes}) == 1, boxes  # one row: no language wrapped below
+        assert all(0 <= box["x"] and box["x"] + box["width"] <= width and box["y"] < 200 for box in boxes), boxes
+        assert page.get_by_test_id("stSidebar").count() == 0  # nothing folded away behind a chevron
 
 
-def test_on_a_phone_the_language_control_sits_at_the_top_and_switches_page_and_address(browser, server):
+def test_on_a_phone_the_language_control_switches_page_and_address(browser, server):
     with opened_page(browser, width=360, height=800) as page:
         open_ready(page, f"{server}/safety?lang=zh-Hans")
-        row = page.locator(".st-key-phone-languages")
-        assert row.is_visible()
+        row = page.locator(SITE_BAR)
+        expect(row).to_be_visible()
         radios = row.get_by_role("radio")
-        assert [radios.nth(i).inner_text().strip() for i in range(radios.count())] == list(LANGUAGE_NAMES.values())
         radios.filter(has_text=LANGUAGE_NAMES["en"]).click()
         _wait_for_heading(page, expected_title("safety", "en"))
         page.wait_for_function("() => new URLSearchParams(location.search).get('lang') === 'en'")
@@ -83,8 +80,9 @@ def test_on_a_phone_the_language_control_sits_at_the_top_and_switches_page_and_a
         assert row.get_by_role("radio", checked=True).inner_text().strip() == LANGUAGE_NAMES["en"]
 
 
-def test_on_a_desktop_the_sidebar_switcher_is_the_only_one(browser, server):
-    with opened_page(browser, width=1280, height=900) as page:
+@pytest.mark.parametrize("width", [360, 1280])
+def test_there_is_one_language_control_at_every_width(browser, server, width):
+    with opened_page(browser, width=width, height=900) as page:
         open_ready(page, f"{server}/safety?lang=en")
-        assert not page.locator(".st-key-phone-languages").is_visible()
-        assert page.get_by_test_id("stSidebar").get_by_role("radio").count() == 3
+        expect(page.get_by_role("radiogroup")).to_have_count(1)
+        expect(page.locator(SITE_BAR).get_by_role("radio")).to_have_count(3)
