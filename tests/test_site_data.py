@@ -44,6 +44,40 @@ def test_a_bounded_cache_forgets_its_oldest_key_first():
     assert calls == [1, 2, 3, 1, 2]
 
 
+def test_one_call_spelt_three_ways_is_computed_once():
+    calls = []
+
+    @once_per_key()
+    def blocks(chapter, lang, share=False):
+        calls.append((chapter, lang, share))
+        return object()
+
+    first = blocks("overview", "en")
+    assert blocks("overview", "en", False) is first
+    assert blocks("overview", lang="en", share=False) is first
+    assert blocks("overview", "en", True) is not first
+    assert calls == [("overview", "en", False), ("overview", "en", True)]
+
+
+def test_every_chapter_a_reader_opens_was_built_at_start_up(monkeypatch):
+    """After warm(), rendering any chapter in any language builds no chart again."""
+    from datong import charts
+    from datong.web import site_data
+
+    site_data.warm()
+    built = []
+    original = charts.chapter_charts
+    monkeypatch.setattr(charts, "chapter_charts", lambda *a, **k: built.append(a[0]) or original(*a, **k))
+    for lang in ("zh-Hans", "zh-Hant", "en"):
+        at = AppTest.from_file(str(paths.ROOT / "app.py"), default_timeout=60)
+        at.query_params["lang"] = lang
+        at.run()
+        for page in ("overview", "departments", "firms", "safety", "officials"):
+            at.switch_page(f"pages/{page}.py").run()
+            assert not at.exception
+    assert built == []
+
+
 def test_chart_data_keeps_columns_that_only_later_rows_have():
     table = pa.ipc.open_stream(arrow_bytes([{"a": 1}, {"a": 2, "b": "x"}])).read_all()
     assert table.column_names == ["a", "b"]

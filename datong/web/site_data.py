@@ -10,6 +10,7 @@ the cache key says what was read; caches with reader-chosen keys are bounded.
 
 from __future__ import annotations
 
+import inspect
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -36,10 +37,22 @@ def once_per_key(maxsize: int | None = None):
         values: OrderedDict = OrderedDict()
         locks: dict = {}
         guard = threading.Lock()
+        signature = inspect.signature(function)
+        arity = len(signature.parameters)
+
+        def key_of(args: tuple, kwargs: dict) -> tuple:
+            # One key per call, however it is spelt: chart_blocks("x", "en") and
+            # chart_blocks("x", "en", False) are the same entry (they were not: start-up warmed
+            # one spelling and every first reader of a chapter rebuilt it under the other).
+            if not kwargs and len(args) == arity:
+                return args
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return tuple(bound.arguments.values())
 
         @wraps(function)
         def cached(*args, **kwargs):
-            key = (args, tuple(sorted(kwargs.items()))) if kwargs else args
+            key = key_of(args, kwargs)
             try:
                 return values[key]
             except KeyError:
