@@ -4,7 +4,7 @@ Usage::
 
     python deploy/scale_out.py                        # 2 replicas + nginx on 127.0.0.1:8080, until Ctrl-C
     python deploy/scale_out.py --replicas 3 --port 8080
-    python deploy/scale_out.py --print-config --replicas 4 --listen 80 --busy-root /srv/datong/deploy
+    python deploy/scale_out.py --print-config --replicas 4 --listen 80 --busy-root /srv/datong/datong/web/static
                                                       # a filled deploy/nginx.conf.template for a VM
 
 From Python (tests, benches)::
@@ -47,7 +47,7 @@ from pathlib import Path
 DEPLOY = Path(__file__).resolve().parent
 ROOT = DEPLOY.parent
 TEMPLATE = DEPLOY / "nginx.conf.template"
-BUSY_PAGE = DEPLOY / "busy.html"
+BUSY_PAGE = DEPLOY.parent / "datong" / "web" / "static" / "busy.html"  # the app's own busy page, one copy
 NGINX = os.environ.get("NGINX", shutil.which("nginx") or "/usr/sbin/nginx")
 HEALTH_PATH = "/_stcore/health"  # Streamlit's health endpoint (the app answers 503 until its data passed)
 FAILURES = "max_fails=3 fail_timeout=10s"  # passive health, per replica
@@ -317,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--print-config", action="store_true", help="print the filled template for a VM and exit")
     parser.add_argument("--listen", default="80", help="with --print-config: nginx's listen (default 80)")
     parser.add_argument("--first-port", type=int, default=8501, help="with --print-config: the first replica's port (default 8501)")
-    parser.add_argument("--busy-root", default=str(DEPLOY), help="with --print-config: the folder holding busy.html")
+    parser.add_argument("--busy-root", default=str(BUSY_PAGE.parent), help="with --print-config: the folder holding busy.html")
     parser.add_argument("--server-name", default="_", help="with --print-config: nginx's server_name (default _)")
     args = parser.parse_args(argv)
     if args.print_config:

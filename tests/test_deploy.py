@@ -45,6 +45,7 @@ HEALTH = "/" + ROUTE_HEALTH  # "/_stcore/health"
 STREAM = "/" + ROUTE_STREAM  # "/_stcore/stream"
 SITE_CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
 PORT = SITE_CONFIG.get("server", {}).get("port", streamlit_config._config_options_template["server.port"].default_val)
+BUSY_PAGE = ROOT / "datong" / "web" / "static" / "busy.html"  # one copy: the app serves it too
 TEMPLATE = (DEPLOY / "nginx.conf.template").read_text(encoding="utf-8")
 DOCKERFILE = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
 
@@ -318,7 +319,7 @@ def test_the_vm_config_printed_by_the_command_passes_nginx_t(tmp_path):
     done = subprocess.run([sys.executable, str(DEPLOY / "scale_out.py"), "--print-config", "--replicas", "3", "--listen", "127.0.0.1:8080"],
                           capture_output=True, text=True, timeout=60)  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert "server 127.0.0.1:8503 max_fails=3 fail_timeout=10s;" in done.stdout and f"root {DEPLOY};" in done.stdout
+    assert "server 127.0.0.1:8503 max_fails=3 fail_timeout=10s;" in done.stdout and f"root {BUSY_PAGE.parent};" in done.stdout
     config = tmp_path / "nginx.conf"
     config.write_text(scale_out.main_config(tmp_path, done.stdout))
     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
@@ -328,7 +329,7 @@ def test_the_vm_config_printed_by_the_command_passes_nginx_t(tmp_path):
 
 
 def test_the_busy_page_is_trilingual_retries_by_itself_and_names_no_other_host():
-    page = (DEPLOY / "busy.html").read_text(encoding="utf-8")
+    page = BUSY_PAGE.read_text(encoding="utf-8")
     assert '<meta http-equiv="refresh"' in page
     for text in ("读者太多，正在重试", "讀者太多，正在重試", "busy, retrying"):
         assert text in page
@@ -341,7 +342,7 @@ def test_with_every_replica_down_nginx_serves_the_busy_page_and_limits_new_sessi
     with scale_out.balancer([f"127.0.0.1:{scale_out.free_port()}", f"127.0.0.1:{scale_out.free_port()}"]) as base:
         status, headers, body = get(base + "/departments?lang=en")
         assert status == 502, base.log()
-        assert body == (DEPLOY / "busy.html").read_bytes()
+        assert body == BUSY_PAGE.read_bytes()
         assert headers["Retry-After"] == "10" and headers["Cache-Control"] == "no-store"
         assert "frame-ancestors" in headers["Content-Security-Policy"]
         status, _, body = get(base + HEALTH)
