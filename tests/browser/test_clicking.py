@@ -1,5 +1,8 @@
 """Clicking a mark in a chart, or choosing a figure with the keyboard, shows that figure's source quote.
 
+The keyboard-usable picker is in each chart block's Source tab; a click shows the quote under
+the chart and moves the picker too.
+
 Vega draws SVG; each clickable mark sits in a group named ``<chart>…_pick…_marks``; hovering
 it shows a tooltip naming its figure. The quote appears in ``st.container(key="quote-picked-<chart>-<figure>")``,
 drawn with the class ``st-key-quote-picked-<chart>-<figure>``.
@@ -15,6 +18,7 @@ from browser_helpers import (
     new_page,
     open_ready,
     wait_for_chart_marks,
+    wait_ready,
 )
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
@@ -80,6 +84,21 @@ def _choose_with_keyboard(page, picker, option: int) -> str:
     return wanted
 
 
+def _block_of(page, target):
+    """The chart block (``st-key-chart-<id>``) holding a mark."""
+    key = target.evaluate("(e) => e.closest('[class*=\"st-key-chart-\"]').className.match(/st-key-chart-[\\w-]+/)[0]")
+    return page.locator(f".{key}")
+
+
+def _open_source_tab(page, block, lang: str):
+    """Open a chart block's Source tab; its picker."""
+    texts = load_strings(lang)
+    block.get_by_role("tab", name=texts["ui.source_tab"]).click()
+    picker = block.get_by_label(texts["ui.show_source_of"])
+    expect(picker).to_be_visible()
+    return picker
+
+
 def _opacities(page, marks: str) -> list[float]:
     """The drawn opacity of each mark in the first chart."""
     return [float(o) for o in page.locator(CHART).first.locator(marks).evaluate_all(
@@ -127,9 +146,9 @@ def test_clicking_a_mark_in_the_first_chart_shows_the_quote_of_that_figure(opene
     quote.wait_for(timeout=15_000)
     assert page.locator(PICKED).count() == 1
     expect(quote).to_contain_text(_quote(figures_csv()[figure_id], lang), timeout=15_000)
-    # the click also moved the keyboard-usable picker under the chart
-    picker = page.get_by_label(load_strings(lang)["ui.show_source_of"]).first
-    assert picker.input_value() == _label(figures_csv()[figure_id], lang)
+    # the click also moved the keyboard-usable picker in the Source tab
+    picker = _open_source_tab(page, _block_of(page, target), lang)
+    expect(picker).to_have_value(_label(figures_csv()[figure_id], lang))
     assert error_box_count(page) == 0
 
 
@@ -139,7 +158,7 @@ def test_choosing_a_figure_with_the_keyboard_shows_its_quote(opened, lang, optio
     assert page.locator(PICKED).count() == 0
     texts = load_strings(lang)
 
-    picker = page.get_by_label(texts["ui.show_source_of"]).first
+    picker = _open_source_tab(page, page.locator(".st-key-chart-departments_firms"), lang)
     assert picker.input_value() == texts["ui.pick_a_figure"]
     wanted = _choose_with_keyboard(page, picker, option)
     assert wanted != texts["ui.pick_a_figure"]
@@ -185,21 +204,24 @@ def test_a_clicked_bar_stays_highlighted_until_the_keyboard_picks_another_figure
     assert target.evaluate("(p) => p.getAttribute('opacity') ?? getComputedStyle(p).opacity") in ("1", None)
     assert 0 < faded.count(UNPICKED_OPACITY) < len(faded)
 
-    picker = page.get_by_label(load_strings("en")["ui.show_source_of"]).first
+    block = page.locator(".st-key-chart-departments_firms")
+    picker = _open_source_tab(page, block, "en")
     chosen = _choose_with_keyboard(page, picker, 1)
     other = next(fid for fid, row in figures_csv().items() if _label(row, "en") == chosen)
     assert other != figure_id
     page.locator(f'{PICKED}[class*="-{other}"]').wait_for(timeout=15_000)
+    expect(picker).to_have_value(chosen)
+    block.get_by_role("tab", name=load_strings("en")["ui.chart_tab"]).click()  # back to the chart: drawn afresh
+    page.locator(f'{PICKED}[class*="-{other}"]').wait_for(timeout=15_000)  # the chosen figure's quote under it
     wait_for_chart_marks(page)
     expect(page.locator(f"{CHART} {BARS}").first).to_be_visible()
     assert UNPICKED_OPACITY not in _opacities(page, BARS)
-    assert picker.input_value() == chosen
     assert error_box_count(page) == 0
 
 
 def _settled_message_count(page) -> int:
-    """The server's messages so far, once the last run's stragglers have arrived."""
-    page.wait_for_timeout(1_000)
+    """The server's messages so far, once the last run has finished and stopped adding elements."""
+    wait_ready(page)
     return page.messages_seen
 
 
