@@ -813,6 +813,8 @@ def chapter_charts(chapter: str, figures: Figures, texts: Texts, *, share: bool 
 # ----------------------------------------------------------------------------- guess, then see (datong.web.engage)
 
 GUESS_BAR_HEIGHT = 22  # px
+# The guess: dotted like the what-if's imagined firms, on a stronger tint (the lighter one vanished beside the outline).
+GUESS_STYLES = {**STYLES, "guess": {"fill": theme.DERIVED_TINT, "stroke": theme.HYPOTHETICAL, "strokeDash": theme.DASH_HYPOTHETICAL}}
 
 
 def guess_chart(figures: Figures, texts: Texts, guess: int) -> alt.LayerChart:
@@ -820,8 +822,8 @@ def guess_chart(figures: Figures, texts: Texts, guess: int) -> alt.LayerChart:
 
     Each bar sits in an outline the length of all the park firms (hollow, dashed, as firms not
     back at work are drawn elsewhere); its label above says whose number it is and the number,
-    so colour never speaks alone. The guess is drawn as the what-if's imagined firms are
-    (dotted, on a tint): it is not a figure of the report. Text keys: ``engage.guess.*``.
+    so colour never speaks alone. The guess is drawn dotted, as the what-if's imagined firms
+    are: it is not a figure of the report. Text keys: ``engage.guess.*``.
     """
     total, resumed = figures["park_firms"], figures["park_firms_resumed"]
     count = int(total.value)
@@ -834,7 +836,7 @@ def guess_chart(figures: Figures, texts: Texts, guess: int) -> alt.LayerChart:
     canvas = Canvas()
     bars = []
     for text, value, style, row in (
-        (texts("engage.guess.chart_yours", guess=guess), guess, "hypothetical", guess_row),
+        (texts("engage.guess.chart_yours", guess=guess), guess, "guess", guess_row),
         (texts("engage.guess.chart_report"), int(resumed.value), "reported", reported_row),
     ):
         canvas.text(text, bold=True, row=row)
@@ -852,7 +854,7 @@ def guess_chart(figures: Figures, texts: Texts, guess: int) -> alt.LayerChart:
     frame = pd.DataFrame(bars)
     layers = [
         alt.Chart(frame[frame["style"] == style].drop(columns=["style"]))
-        .mark_rect(fill=STYLES[style]["fill"], stroke=STYLES[style]["stroke"], strokeDash=STYLES[style]["strokeDash"], strokeWidth=1.5)
+        .mark_rect(fill=GUESS_STYLES[style]["fill"], stroke=GUESS_STYLES[style]["stroke"], strokeDash=GUESS_STYLES[style]["strokeDash"], strokeWidth=1.5)
         .encode(x=x, x2="x2:Q", y=y, y2="y2:Q", tooltip=tooltip(texts))
         for style in dict.fromkeys(frame["style"])
     ]  # fmt: skip
