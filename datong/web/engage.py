@@ -150,7 +150,7 @@ def side_by_side(p) -> None:
         if picked:
             with st.container(key="parallel-note"):
                 st.caption(escape_markdown(p.t("engage.parallel.marked_note", label=p.texts.label(p.figures[picked]))))
-        left, right = st.columns(2, gap="medium")
+        left, right = st.container(key="parallel-heads").columns(2, gap="medium")  # a phone hides them: site.css
         left.markdown(f'<p class="parallel-head" lang="{zh}">{escape(p.t(f"engage.parallel.zh_heading_{zh[3:].lower()}"))}</p>', unsafe_allow_html=True)
         right.markdown(f'<p class="parallel-head" lang="en">{escape(p.t("engage.parallel.en_heading"))}</p>', unsafe_allow_html=True)
         for index, (chinese, english) in enumerate(zip(p.article.lines(zh), p.article.lines("en"), strict=True)):
