@@ -53,7 +53,7 @@ def get(url: str, headers: dict | None = None, method: str = "GET", timeout: flo
 
 
 @contextmanager
-def site_server(root: Path = ROOT, *, env: dict | None = None, wait_healthy: bool = True, timeout: float = 90.0):
+def site_server(root: Path = ROOT, *, env: dict | None = None, wait_healthy: bool = True, timeout: float = 180.0):
     port = free_port()
     log = Path(tempfile.mkstemp(suffix=".log")[1])
     with open(log, "w", encoding="utf-8") as out:

@@ -24,7 +24,7 @@ import pytest
 from browser_helpers import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 HERE = Path(__file__).resolve().parent
-TEST_TIMEOUT = 120  # seconds per test: generous, a 2-core machine starts servers slowly
+TEST_TIMEOUT = 360  # seconds per test, the module server's start-up included (up to 180 s on a loaded 2-core machine)
 
 
 def pytest_configure(config: pytest.Config) -> None:
