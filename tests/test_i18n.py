@@ -75,7 +75,9 @@ def test_every_number_in_the_text_is_a_figure_as_that_language_writes_it(lang):
 def test_every_placeholder_names_a_figure_or_a_known_field(lang):
     known = set(FIGURES.by_id) | ARITHMETIC_FIELDS | {"n", "n_million", "date", "title", "rate", "total", "needed", "more", "resumed", "label", "value", "formula",
                                                      # filled by the page: share links, citations, the served HTML
-                                                     "accessed", "accessed_iso", "url", "day", "month", "month_name", "year", "site", "language", "as_of"}
+                                                     "accessed", "accessed_iso", "url", "day", "month", "month_name", "year", "site", "language", "as_of",
+                                                     # the guess on the overview (datong.web.engage)
+                                                     "guess", "diff"}
     for key, template in load_strings(lang).items():
         unknown = set(placeholders(template)) - known
         assert not unknown, f"{lang} {key}: {unknown}"

@@ -98,4 +98,8 @@ def test_streamlit_run_finds_the_web_server_in_app_py_and_it_gets_the_redirect()
     assert found.is_asgi_app and found.import_string.endswith(":app")
     source = (paths.ROOT / "app.py").read_text(encoding="utf-8")
     calls = [node for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "App"]
-    assert len(calls) == 1 and "NestedPathRedirect" in ast.unparse(calls[0]) and "server.baseUrlPath" in ast.unparse(calls[0])
+    assert len(calls) == 1 and "server.middleware(" in ast.unparse(calls[0]) and "server.baseUrlPath" in ast.unparse(calls[0])
+    from datong.web import server
+
+    stack = [m.cls.__name__ for m in server.middleware("")]
+    assert stack == ["SecurityHeaders", "Readiness", "SessionLimit", "SitePages", "NestedPathRedirect"]
