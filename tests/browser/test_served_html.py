@@ -58,7 +58,6 @@ def test_chapters_draw_under_the_content_security_policy_with_no_violation(brows
         if page.locator(CHART).count():
             wait_for_chart_marks(page)
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_timeout(300)
         assert violations == []
 
 
