@@ -5,7 +5,6 @@ pass/fail. Both benches start their own servers on free loopback ports; they run
 (``--quick``: one session or load per row) to keep this module near a minute.
 """
 
-import asyncio
 import http.server
 import re
 import socketserver
@@ -14,6 +13,7 @@ import sys
 import threading
 
 import pytest
+from web_servers import run_async
 
 from datong import paths
 from datong.chapters import CHAPTERS
@@ -131,7 +131,7 @@ def test_a_refused_handshake_is_an_outcome_with_its_status_and_time():
     with socketserver.TCPServer(("127.0.0.1", 0), Full) as full:
         threading.Thread(target=full.serve_forever, daemon=True).start()
         try:
-            result = asyncio.run(load.open_session(f"http://127.0.0.1:{full.server_address[1]}", "", ""))
+            result = run_async(load.open_session(f"http://127.0.0.1:{full.server_address[1]}", "", ""))
         finally:
             full.shutdown()
     assert result.outcome == "refused" and result.status == 503, result
@@ -143,9 +143,9 @@ def test_the_load_client_reads_charts_widgets_and_missing_pages_from_the_site():
     load = load_module()
     with load.servers(bare=False) as started:
         url = started["site"].url
-        overview = asyncio.run(load.open_session(url, "", "lang=en"))
-        missing = asyncio.run(load.open_session(url, "a/b", "lang=en"))
-        refused = asyncio.run(load.open_session("http://127.0.0.1:1", "", ""))
+        overview = run_async(load.open_session(url, "", "lang=en"))
+        missing = run_async(load.open_session(url, "a/b", "lang=en"))
+        refused = run_async(load.open_session("http://127.0.0.1:1", "", ""))
 
         async def slide() -> tuple:
             async with load.connect(url) as session:
@@ -153,7 +153,7 @@ def test_the_load_client_reads_charts_widgets_and_missing_pages_from_the_site():
                 again = await load.send_widget_value(session, first.widgets["what-if-rate"], [0.5])
                 return first, again
 
-        first, again = asyncio.run(slide())
+        first, again = run_async(slide())
     assert overview.ok and overview.elements["vega_lite_chart"] >= 2, overview
     assert "what-if-rate" in overview.widgets and overview.widgets["what-if-rate"].endswith("-what-if-rate"), overview.widgets
     assert missing.outcome == "error" and "page_not_found" in missing.detail, missing

@@ -9,7 +9,6 @@ own routes. The scale-out tests start two real replicas behind a real nginx
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -27,6 +26,7 @@ import yaml
 from streamlit import config as streamlit_config
 from streamlit.web.server.starlette.starlette_routes import BASE_ROUTE_MEDIA, BASE_ROUTE_STATIC, ROUTE_HEALTH
 from streamlit.web.server.starlette.starlette_websocket import _ROUTE_WEBSOCKET_STREAM as ROUTE_STREAM
+from web_servers import run_async
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
@@ -181,7 +181,7 @@ def test_the_files_the_image_copies_are_enough_to_serve_every_chapter(tmp_path):
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.3)
         for page in ("", "source"):
-            result = asyncio.run(open_session(base, page, "lang=en"))
+            result = run_async(open_session(base, page, "lang=en"))
             assert (result.outcome, result.exceptions) == ("ok", 0), (page, result, log.read_text())
             assert result.elements["heading"] >= 1
     finally:
@@ -376,7 +376,7 @@ def test_health_answers_ok_through_nginx(balanced):
 
 
 def test_a_websocket_session_through_nginx_runs_a_chapter_and_stays_on_one_replica(balanced):
-    results = [asyncio.run(open_session(balanced, page, "lang=en")) for page in ("departments", "", "departments")]
+    results = [run_async(open_session(balanced, page, "lang=en")) for page in ("departments", "", "departments")]
     for result in results:
         assert (result.outcome, result.exceptions) == ("ok", 0), (result, balanced.log())
         assert result.elements["vega_lite_chart"] >= 1
@@ -394,7 +394,7 @@ def test_a_full_replica_refuses_and_nginx_retries_the_other_until_both_are_full(
                 third = await open_session(balanced, "", "lang=en")  # both full
                 return third
 
-    third = asyncio.run(three_sessions())
+    third = run_async(three_sessions())
     assert (third.outcome, third.status) == ("refused", 503), balanced.log()
     log = (balanced.prefix / "access.log").read_text(encoding="utf-8").splitlines()
     streams = [line for line in log if f'"GET {STREAM}' in line][-3:]  # logged as each closes: third, second, first

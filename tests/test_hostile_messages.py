@@ -3,12 +3,11 @@ protocol (bench/load.py's client), never reaches a reader as an exception, and t
 
 from __future__ import annotations
 
-import asyncio
 import math
 import sys
 
 import pytest
-from web_servers import ROOT, get, site_server
+from web_servers import ROOT, get, run_async, site_server
 
 sys.path.insert(0, str(ROOT / "bench"))
 from load import connect, open_session, send_widget_value
@@ -24,15 +23,6 @@ HOSTILE_VALUES = [
     (b"\x00\xff" * 1000, "bytes_value"), (True, "trigger_value"),
 ]  # fmt: skip
 PAGES = [("", "lang=en"), ("departments", "lang=zh-Hant"), ("source", "lang=zh-Hans")]
-
-
-def run(coroutine):
-    """Run a coroutine on a thread of its own: in a whole-suite run, Playwright's sync API keeps
-    an event loop running on the main thread, where asyncio.run refuses to start another."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +48,7 @@ async def fuzz_page(url: str, page: str, query: str) -> list[str]:
 
 @pytest.mark.parametrize(("page", "query"), PAGES)
 def test_no_widget_value_a_client_sends_shows_an_exception(server, page, query):
-    assert run(fuzz_page(server, page, query)) == []
+    assert run_async(fuzz_page(server, page, query)) == []
 
 
 def test_thousands_of_distinct_slider_values_raise_nothing_and_the_server_stays_up(server):
@@ -73,7 +63,7 @@ def test_thousands_of_distinct_slider_values_raise_nothing_and_the_server_stays_
                     problems.append(result.detail)
         return problems
 
-    assert run(slide()) == []
+    assert run_async(slide()) == []
     assert get(server + "/_stcore/health")[0] == 200
 
 
@@ -86,7 +76,7 @@ def test_a_message_over_the_size_limit_closes_only_that_connection(server):
         after = await open_session(server, "safety", "lang=en")
         return result.outcome, after.ok
 
-    outcome, fresh_session_ok = run(oversized())
+    outcome, fresh_session_ok = run_async(oversized())
     assert outcome == "closed"  # the server drops a 5 MB message (server.maxMessageSize = 4)
     assert fresh_session_ok
 
@@ -100,6 +90,6 @@ def test_a_value_streamlit_itself_cannot_read_gets_a_short_notice_not_an_error_b
         again = await open_session(server, "source", "lang=en")  # other readers are not affected
         return result, again
 
-    result, again = run(wrong_type())
+    result, again = run_async(wrong_type())
     assert result.exceptions == 0 and result.elements["alert"] == 1
     assert again.ok and again.elements["heading"] >= 1

@@ -130,3 +130,13 @@ class Collected(HTMLParser):
             self.scripts.append((attrs, data))
         elif data.strip():
             self.text.append(data.strip())
+
+
+def run_async(coroutine):
+    """Run a coroutine to its end on a thread of its own. In a whole-suite run Playwright's sync API
+    keeps an event loop running on the main thread, where ``asyncio.run`` refuses to start another."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
