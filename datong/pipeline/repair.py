@@ -98,6 +98,16 @@ def _run_end(text: str, start: int) -> int:
     return end
 
 
+def _common_prefix(a: str, b: str) -> int:
+    """How many characters the two strings begin with in common."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 def _run_bytes(run: str) -> bytes:
     return "".join(_FULL_WIDTH.get(c, c) for c in run).encode("gb18030")
 
@@ -192,14 +202,20 @@ _MARK_BY_TRAIL: dict[int, int] = {}
 for _mark in "。，、；：？！“”‘’《》（）":
     _lead, _trail = _mark.encode("gb18030")
     _MARK_BY_TRAIL.setdefault(_trail, _lead)
+# A mark news text seldom uses is seldom the one that lost its lead byte (！ against “ or 。).
+_RARER_MARK = {"：": -0.4, "；": -0.4, "？": -0.6, "！": -0.8, "‘": -0.6, "’": -0.6, "《": -0.6, "》": -0.6, "（": -0.6, "）": -0.6}
 _VISIBLE_MARKS = frozenset("。，、；：？！“”‘’《》（）,;:!?()" + REPLACEMENT)
 # A mark whose trail byte and a lost lead byte make a private-use pair the mirror shows as ?:
 # ， is A3 AC, and AC A1-FE is private use. (Adding 。 、 ！, whose trail byte and a lead byte
 # 81-A0 are private use too, was measured: no better.)
 _UNSHOWN = [(0xA3, 0xAC, 0xA1, 0xFF)]
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _NOISE = str.maketrans("", "", ",，" + REPLACEMENT)
 _NOISE_BONUS = 0.15
 _CONTEST = 0.5  # how much better another decoding must read, prior aside, to contest the best
+_CLOSE = 0.6  # a decoding this close to the best is a rival: where they differ, the repair is unsure
+_DOUBT = 2  # at most this many characters in doubt, and the rest of a run is applied (those flagged)
+_TAIL_REACH = 24  # characters before a lost byte where the run it ends may have started
 _TWICE_REACH = 8  # characters within which a second lost byte is looked for  # a comma or lost-byte mark stacked before the opener goes with it
 
 
@@ -210,7 +226,17 @@ def _candidates(line: str, s: int, budget: _Budget):
     - the lead byte of the character after a visible mark (any lead byte, a lower prior);
     - a reading on a straddling pair, whose second byte was lost (the reading says which).
     """
-    found = []
+    found: list[_Candidate] = []
+
+    def keep(start: int, stop: int, decoded: str, prior: float, guessed: bool) -> None:
+        # Where the decoding is back in step (after a trail byte read alone, `t` in `瓌t`), it reads
+        # as the text does: the run ends there, and what follows is looked at on its own.
+        if _PRIVATE_USE.search(decoded):
+            return  # the mirror shows a private-use pair as ?: no text it read had one
+        same = _common_prefix(decoded[::-1], line[start:stop][::-1])
+        if same < len(decoded) and decoded[len(decoded) - same :].strip(REPLACEMENT):
+            decoded, stop = decoded[: len(decoded) - same], stop - same
+        found.append(_Candidate(start, stop, decoded, prior, guessed))
 
     def run_from(start: int) -> tuple[int, bytes] | None:
         end = min(_run_end(line, start), start + _MAX_RUN)
@@ -220,19 +246,20 @@ def _candidates(line: str, s: int, budget: _Budget):
         end, data = run
         for prefix, prior in prefixes:
             decoded, stop = _with_lost_tail(line, end, _decode(prefix + data))
-            found.append(_Candidate(start, stop, decoded, prior, guessed))
+            keep(start, stop, decoded, prior, guessed)
             if twice:  # a second mark lost further on put the run back in step: restore it too
-                for cut in range(1, min(len(data), 2 * _TWICE_REACH), 2):
+                back_in_step = next((i for i, byte in enumerate(data) if byte < 0x80), len(data))
+                for cut in range(1, min(len(data), 2 * _TWICE_REACH, back_in_step + 1), 2):  # past a byte read alone, a second run is a run of its own
                     for lead in (_USUAL_LOST_LEAD, _MARK_LEAD):
                         again = _decode(prefix + data[:cut] + bytes([lead]) + data[cut:])
-                        found.append(_Candidate(start, end, again, prior + _LEAD_PRIOR[lead] - 0.5, guessed))
+                        keep(start, end, again, prior + _LEAD_PRIOR[lead] - 0.5, guessed)
             reading = _READING_AFTER.match(line, stop) if stop > end else None
             if reading:  # the last character lost its trail byte; its reading says which it was
                 lead = (prefix + data)[-1:]
                 for trail in range(0x40, 0xFF):
                     char = _decode(lead + bytes([trail]))
                     if len(char) == 1 and not implausible(char) and reading.group("syllable") in readings(char):
-                        found.append(_Candidate(start, stop, decoded[:-1] + char, prior + 0.3, guessed))
+                        keep(start, stop, decoded[:-1] + char, prior + 0.3, guessed)
 
     alone = _READING_AFTER.match(line, s + 1) if 0x40 <= ord(line[s]) <= 0x7E and line[s].isalpha() else None
     if alone and (s == 0 or not line[s - 1].isascii()):  # a trail byte alone, then its character's reading
@@ -265,7 +292,9 @@ def _candidates(line: str, s: int, budget: _Budget):
         return found
     first = run[1][0]
     if first in _MARK_BY_TRAIL:
-        add(s, [(bytes([_MARK_BY_TRAIL[first]]), _LEAD_PRIOR.get(_MARK_BY_TRAIL[first], 0.0))], run, twice=True)
+        lead = _MARK_BY_TRAIL[first]
+        mark = _decode(bytes([lead, first]))
+        add(s, [(bytes([lead]), _LEAD_PRIOR.get(lead, 0.0) + _RARER_MARK.get(mark, 0.0))], run, twice=True)
     if s > 0 and line[s - 1] in _VISIBLE_MARKS:
         leads = [b for b in budget.leads(run[0] - s) if _plausible_start(bytes([b]) + run[1][:1])]
         add(s, [(bytes([b]), _OTHER_LEAD_PRIOR) for b in leads], run, guessed=True)
@@ -280,6 +309,8 @@ def _triggered(line: str, pos: int, memo: dict) -> bool:
         return True
     if char == "?" and pos > 0 and _STRADDLE_OPENER.match(line, pos):
         return True
+    if char == REPLACEMENT and pos > 0 and is_run_char(line[pos - 1]):
+        return True  # the dangling lead byte a run cut short leaves
     if char in ",;:" + REPLACEMENT or is_run_char(char):
         for i in range(pos, min(len(line), pos + _LOOKAHEAD + 1)):
             verdict = memo.get(i)
@@ -290,7 +321,19 @@ def _triggered(line: str, pos: int, memo: dict) -> bool:
     return False
 
 
-def _choose(line: str, pos: int, candidates, balance, traditional):
+@dataclass(frozen=True)
+class _Choice:
+    """The best decoding of a run, how sure the repair is of it, and where within it a close rival
+    reads differently (a guessed character: applied, flagged)."""
+
+    best: _Candidate
+    sure: float
+    gain: float
+    doubt: tuple[int, int] | None = None  # columns of best.replacement that close rivals read differently
+    rivals: tuple[str, ...] = ()  # what they read there
+
+
+def _choose(line: str, pos: int, candidates, balance, traditional) -> _Choice:
     """The best candidate, its confidence and its gain over the text as read."""
     pos = min(pos, *(c.start for c in candidates))
     w0 = max(0, pos - 2)
@@ -312,16 +355,42 @@ def _choose(line: str, pos: int, candidates, balance, traditional):
         return (line[w0 : c.start] + c.replacement + line[c.end : w1]).translate(_NOISE)
 
     mended = meaning(best)
+    # Close rivals that read the same but for a character or two (the guessed lead byte of a
+    # character, say): the rest of the run is sure, the characters where they differ are not.
+    def raw(c: _Candidate) -> str:
+        return line[w0 : c.start] + c.replacement + line[c.end : w1]
+
+    whole = raw(best)
+    close = [raw(c) for s, _, c in scored[1:] if s > best_score - _CLOSE and meaning(c) != mended]
+    doubt, rivals, head, tail = None, (), 0, 0
+    if close:
+        head = min(_common_prefix(whole, m) for m in close)
+        tail = min(min(_common_prefix(whole[::-1], m[::-1]), len(m) - head) for m in close)
+        tail = min(tail, len(whole) - head)
+        first, last = head - (best.start - w0), len(whole) - tail - (best.start - w0)
+        if last - first <= _DOUBT and 0 <= first and last <= len(best.replacement):
+            doubt = (first, max(last, first + 1))
+            rivals = tuple(dict.fromkeys(m[head : len(m) - tail] for m in close))
+
+    def same(c: _Candidate) -> bool:
+        if meaning(c) == mended:
+            return True
+        if doubt is None:
+            return False
+        other = raw(c)
+        return other[:head] == whole[:head] and other[len(other) - tail :] == whole[len(whole) - tail :] and len(other) - tail >= head
+
     runner_up = read
     for score, _, other in scored[1:]:
-        if meaning(other) != mended:
+        if not same(other):
             runner_up = max(read, score)
             break
     # A tie between kinds of loss (a mark's byte or a character's, say): if a different decoding
     # reads better on the text alone and only the prior put this one first, a person should look.
     evidence = best_score - best.prior
-    contested = any(s - c.prior > evidence + _CONTEST and meaning(c) != mended for s, _, c in scored[1:12])
-    return best, confidence(best_score - read, best_score - runner_up) * (0.5 if contested else 1.0), best_score - read
+    contested = any(s - c.prior > evidence + _CONTEST and not same(c) for s, _, c in scored[1:12])
+    sure = confidence(best_score - read, best_score - runner_up) * (0.5 if contested else 1.0)
+    return _Choice(best, sure, best_score - read, doubt, rivals)
 
 
 def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit], list[Flag]]:
@@ -343,11 +412,18 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
         first = pos
         while first > 0 and work[first - 1] in "," + REPLACEMENT and first - 1 >= last_end:
             first -= 1  # the commas and lost-byte marks stacked before an opener go with it
-        candidates = [c for s in range(first, min(len(work), pos + _LOOKAHEAD)) for c in _candidates(work, s, budget)]
+        starts = range(first, min(len(work), pos + _LOOKAHEAD))
+        if work[pos] == REPLACEMENT and pos > last_end and is_run_char(work[pos - 1]):
+            first = pos  # a run cut short by a lost byte: it may have started well before
+            while first > last_end and pos - first < _TAIL_REACH and is_run_char(work[first - 1]):
+                first -= 1
+            starts = range(first, pos)
+        candidates = [c for s in starts for c in _candidates(work, s, budget)]
         if not candidates:
             pos += 1
             continue
-        best, sure, gain = _choose(work, pos, candidates, balance, budget.traditional)
+        choice = _choose(work, pos, candidates, balance, budget.traditional)
+        best, sure, gain = choice.best, choice.sure, choice.gain
         if gain <= 0:
             pos += 1
             continue
@@ -361,7 +437,12 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             flags.append(Flag(best.start - shift, f"a misaligned run, re-decoded with low confidence ({sure}): check it"))
         before = work[best.start : best.end]
         edits.append(Edit(best.start - shift, best.end - shift, best.replacement, "redecoded", sure))
-        if best.guessed and sure < SURE_OF_A_GUESS:
+        if choice.doubt is not None:
+            first, last = choice.doubt
+            others = ", ".join(r or "nothing" for r in choice.rivals[:4])
+            guess = best.replacement[first:last] or "nothing"
+            flags.append(Flag(best.start + first - shift, f"re-decoded, but {guess} here is a guess (it could be {others}): check it"))
+        elif best.guessed and sure < SURE_OF_A_GUESS:
             flags.append(Flag(best.start - shift, f"re-decoded by guessing a lost lead byte (confidence {sure}): check it"))
         b_old, b_new = _quote_balance(before), _quote_balance(best.replacement)
         balance = (balance[0] - b_old[0] + b_new[0], balance[1] - b_old[1] + b_new[1])
