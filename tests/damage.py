@@ -121,7 +121,11 @@ def damage(text: str, seed: int, **overrides) -> Damaged:
         source = ("<p>" if html else "") + line + ("</p>" if html else "")
         if rng.random() < rates["html"] / 3:
             cut = rng.randrange(len(line) + 1)
-            source = source[: cut + (3 if html else 0)] + rng.choice(["&nbsp;", "<br>", "<br/>", "</span>"]) + source[cut + (3 if html else 0) :]
+            source = (
+                source[: cut + (3 if html else 0)]
+                + rng.choice(["&nbsp;", "<br>", "<br/>", "</span>"])
+                + source[cut + (3 if html else 0) :]
+            )
         garbled, n = _damage_line(source, rng, rates)
         garbled_lines.append(garbled)
         runs += n

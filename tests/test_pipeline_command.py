@@ -104,7 +104,13 @@ def test_the_report_lists_every_change_and_every_spot_left(tmp_path, capsys):
     assert len(data["changes"]) == 8 + 146 + 122 + 2 * 2  # a pair of parentheses is two changes, one fix
     assert {tuple(sorted(c)) for c in data["changes"]} == {("after", "before", "column", "confidence", "line", "rule")}
     first = data["changes"][0]
-    assert (first["line"], first["column"], first["rule"], first["before"], first["after"]) == (1, 6, "readings", "(qū)", "")  # ——大通區(qū): after 區, column 6
+    assert (first["line"], first["column"], first["rule"], first["before"], first["after"]) == (
+        1,
+        6,
+        "readings",
+        "(qū)",
+        "",
+    )  # ——大通區(qū): after 區, column 6
     straddle = next(c for c in data["changes"] if c["before"].startswith("?shù)"))
     assert (straddle["rule"], straddle["after"], straddle["confidence"]) == ("redecoded", "等方面的突出問題", 1.0)
     assert [(s["line"], s["column"]) for s in data["unresolved"]] == [(2, 52), (5, 53), (6, 72)]
@@ -127,5 +133,7 @@ def test_the_committed_report_says_what_the_source_chapter_shows():
 
 def test_the_module_commands_both_run_and_say_how(tmp_path):
     for module in ("datong.pipeline", "datong.pipeline.repair"):
-        done = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True, cwd=paths.ROOT, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-m", module, "--help"], capture_output=True, text=True, cwd=paths.ROOT, timeout=60
+        )
         assert done.returncode == 0 and "Exit 0: repaired; 1:" in " ".join(done.stdout.split())

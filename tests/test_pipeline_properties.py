@@ -47,7 +47,15 @@ def test_any_unicode_text_is_repaired_without_an_error(text):
 
 
 @FAST
-@given(st.lists(st.sampled_from(["", "\n", "\r\n", "\r", "\ufeff", "\ufffd", "!", "?", ",", "(", ")", "<", ">", "/p>", "&nbsp;", "a", "I", "^"]) | HAN.map(str), max_size=80))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["", "\n", "\r\n", "\r", "\ufeff", "\ufffd", "!", "?", ",", "(", ")", "<", ">", "/p>", "&nbsp;", "a", "I", "^"]
+        )
+        | HAN.map(str),
+        max_size=80,
+    )
+)
 def test_text_made_of_the_pieces_damage_is_made_of_is_repaired_without_an_error(pieces):
     check("".join(pieces))
 
@@ -70,7 +78,13 @@ def test_gbk_bytes_decoded_out_of_step_are_repaired_without_an_error(text):
 
 
 @FAST
-@given(st.lists(st.text(alphabet=MARKS, min_size=1, max_size=40) | st.lists(st.sampled_from(PINYIN), min_size=1, max_size=12).map("".join), max_size=8))
+@given(
+    st.lists(
+        st.text(alphabet=MARKS, min_size=1, max_size=40)
+        | st.lists(st.sampled_from(PINYIN), min_size=1, max_size=12).map("".join),
+        max_size=8,
+    )
+)
 def test_lines_of_only_punctuation_or_only_pinyin_are_repaired_without_an_error(lines):
     check("\n".join(lines))
 

@@ -174,7 +174,8 @@ def test_a_correction_that_does_not_match_exactly_once_stops_the_pipeline(text, 
 
 
 @pytest.mark.parametrize(
-    ("rows", "field"), [("a,b,ok,好\nc,d,,好\n", "reason"), ("a,b,ok,好\nc,d,ok,\n", "reason_zh"), ("a,b,ok,好\nc,d,ok\n", "reason_zh")]
+    ("rows", "field"),
+    [("a,b,ok,好\nc,d,,好\n", "reason"), ("a,b,ok,好\nc,d,ok,\n", "reason_zh"), ("a,b,ok,好\nc,d,ok\n", "reason_zh")],
 )
 def test_a_corrections_file_without_a_reason_in_each_language_names_its_row(tmp_path, rows, field):
     path = tmp_path / "fix.csv"

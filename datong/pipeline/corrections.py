@@ -56,8 +56,7 @@ def apply_corrections(text: str, corrections) -> tuple[str, int]:
         found = text.count(correction.match)
         if found != 1:
             raise CorrectionError(
-                f"{correction.where()}, field 'match': {correction.match!r} matches {found} times, "
-                "expected exactly once"
+                f"{correction.where()}, field 'match': {correction.match!r} matches {found} times, expected exactly once"
             )
         text = text.replace(correction.match, correction.replacement)
     return text, len(corrections)

@@ -203,7 +203,18 @@ for _mark in "。，、；：？！“”‘’《》（）":
     _lead, _trail = _mark.encode("gb18030")
     _MARK_BY_TRAIL.setdefault(_trail, _lead)
 # A mark news text seldom uses is seldom the one that lost its lead byte (！ against “ or 。).
-_RARER_MARK = {"：": -0.4, "；": -0.4, "？": -0.6, "！": -0.8, "‘": -0.6, "’": -0.6, "《": -0.6, "》": -0.6, "（": -0.6, "）": -0.6}
+_RARER_MARK = {
+    "：": -0.4,
+    "；": -0.4,
+    "？": -0.6,
+    "！": -0.8,
+    "‘": -0.6,
+    "’": -0.6,
+    "《": -0.6,
+    "》": -0.6,
+    "（": -0.6,
+    "）": -0.6,
+}
 _VISIBLE_MARKS = frozenset("。，、；：？！“”‘’《》（）,;:!?()" + REPLACEMENT)
 # A mark whose trail byte and a lost lead byte make a private-use pair the mirror shows as ?:
 # ， is A3 AC, and AC A1-FE is private use. (Adding 。 、 ！, whose trail byte and a lead byte
@@ -249,7 +260,9 @@ def _candidates(line: str, s: int, budget: _Budget):
             keep(start, stop, decoded, prior, guessed)
             if twice:  # a second mark lost further on put the run back in step: restore it too
                 back_in_step = next((i for i, byte in enumerate(data) if byte < 0x80), len(data))
-                for cut in range(1, min(len(data), 2 * _TWICE_REACH, back_in_step + 1), 2):  # past a byte read alone, a second run is a run of its own
+                for cut in range(
+                    1, min(len(data), 2 * _TWICE_REACH, back_in_step + 1), 2
+                ):  # past a byte read alone, a second run is a run of its own
                     for lead in (_USUAL_LOST_LEAD, _MARK_LEAD):
                         again = _decode(prefix + data[:cut] + bytes([lead]) + data[cut:])
                         keep(start, end, again, prior + _LEAD_PRIOR[lead] - 0.5, guessed)
@@ -348,13 +361,16 @@ def _choose(line: str, pos: int, candidates, balance, traditional) -> _Choice:
         return window_score(window, traditional) + prior - _QUOTE_WEIGHT * quotes + bonus
 
     read = total(pos, pos, "", 0.0)
-    scored = sorted(((total(c.start, c.end, c.replacement, c.prior), i, c) for i, c in enumerate(candidates)), key=lambda t: (-t[0], t[1]))
+    scored = sorted(
+        ((total(c.start, c.end, c.replacement, c.prior), i, c) for i, c in enumerate(candidates)), key=lambda t: (-t[0], t[1])
+    )
     best_score, _, best = scored[0]
 
     def meaning(c: _Candidate) -> str:  # what a reader sees: stacked commas and lost-byte marks aside
         return (line[w0 : c.start] + c.replacement + line[c.end : w1]).translate(_NOISE)
 
     mended = meaning(best)
+
     # Close rivals that read the same but for a character or two (the guessed lead byte of a
     # character, say): the rest of the run is sure, the characters where they differ are not.
     def raw(c: _Candidate) -> str:
@@ -378,7 +394,11 @@ def _choose(line: str, pos: int, candidates, balance, traditional) -> _Choice:
         if doubt is None:
             return False
         other = raw(c)
-        return other[:head] == whole[:head] and other[len(other) - tail :] == whole[len(whole) - tail :] and len(other) - tail >= head
+        return (
+            other[:head] == whole[:head]
+            and other[len(other) - tail :] == whole[len(whole) - tail :]
+            and len(other) - tail >= head
+        )
 
     runner_up = read
     for score, _, other in scored[1:]:
@@ -429,7 +449,9 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             continue
         if sure < APPLIED_AND_FLAGGED:
             if best.start > flagged_until:
-                flags.append(Flag(best.start - shift, f"a misaligned run? no re-decoding of it is clearly right (confidence {sure})"))
+                flags.append(
+                    Flag(best.start - shift, f"a misaligned run? no re-decoding of it is clearly right (confidence {sure})")
+                )
                 flagged_until = best.end
             pos += 1
             continue
@@ -441,7 +463,9 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             first, last = choice.doubt
             others = ", ".join(r or "nothing" for r in choice.rivals[:4])
             guess = best.replacement[first:last] or "nothing"
-            flags.append(Flag(best.start + first - shift, f"re-decoded, but {guess} here is a guess (it could be {others}): check it"))
+            flags.append(
+                Flag(best.start + first - shift, f"re-decoded, but {guess} here is a guess (it could be {others}): check it")
+            )
         elif best.guessed and sure < SURE_OF_A_GUESS:
             flags.append(Flag(best.start - shift, f"re-decoded by guessing a lost lead byte (confidence {sure}): check it"))
         b_old, b_new = _quote_balance(before), _quote_balance(best.replacement)
@@ -681,7 +705,9 @@ def repair(raw: str, corrections=()) -> Repair:
                 for earlier in reversed(maps):
                     column = earlier.backward(column)
                 if edit.rule != "strip":
-                    changes.append(Change(index + 1, column + 1, edit.rule, line[edit.start : edit.end], edit.after, edit.confidence))
+                    changes.append(
+                        Change(index + 1, column + 1, edit.rule, line[edit.start : edit.end], edit.after, edit.confidence)
+                    )
                 if edit.count:
                     counts[edit.rule] += 1
             maps.append(ColumnMap(edits))
@@ -704,7 +730,9 @@ def repair(raw: str, corrections=()) -> Repair:
     seen = {(s.line, s.column) for s in spots}
     final_lines = text.split("\n")
     for index, column, reason in flags:
-        if any(f["line"] == index + 1 and f["column"] - 1 <= column < f["column"] - 1 + len(f["replacement"]) + 1 for f in applied):
+        if any(
+            f["line"] == index + 1 and f["column"] - 1 <= column < f["column"] - 1 + len(f["replacement"]) + 1 for f in applied
+        ):
             continue  # a correction mended it
         if (index + 1, column + 1) in seen:
             continue

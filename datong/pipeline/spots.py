@@ -41,7 +41,11 @@ def find_spots(text: str) -> list[Spot]:
             if key not in spots:
                 reach = 0
                 if reason.startswith(("bytes lost", "a byte read alone", "ASCII letters")):
-                    while reach < min(start, _RUN_REACH) and not line[start - reach - 1].isascii() and line[start - reach - 1] not in _MARK:
+                    while (
+                        reach < min(start, _RUN_REACH)
+                        and not line[start - reach - 1].isascii()
+                        and line[start - reach - 1] not in _MARK
+                    ):
                         reach += 1
                 spots[key] = Spot(number, start + 1, reason, line[max(0, start - 8) : end + 8], reach)
 
