@@ -1,4 +1,4 @@
-"""Chapter: overview — the finding and its chart first, then the text, the counts by size, the rates, the what-if."""
+"""Chapter: overview — guess first, then the finding and its chart, then the text, the counts by size, the rates, the what-if."""
 
 from datong.web.routing import ensure_routed
 
@@ -11,9 +11,10 @@ ui.header(page)
 engage.listen(page)
 ui.visual_key(page)
 engage.guess(page)
-ui.chart(page, "overview_parks", finding=ui.park_finding(page))  # the finding first, in large type
+if engage.guess_answered(page.chapter.id, page.lang):  # the answer waits for the reader's guess
+    ui.chart(page, engage.HEADLINE_CHART, finding=ui.park_finding(page))  # the finding, in large type
 ui.narrative(page)
-ui.charts_of(page, skip=("overview_parks",))
+ui.charts_of(page, skip=(engage.HEADLINE_CHART,))
 ui.what_if(page)
 ui.silent(page)
 ui.share_and_embed(page)

@@ -38,23 +38,39 @@ def button(at: AppTest, key: str):
 # --------------------------------------------------------------------------- guess, then see
 
 
+def headline_description(lang: str) -> str:
+    ready = next(r for r in site_data.chart_blocks("overview", lang) if r.block.id == engage.HEADLINE_CHART)
+    return ready.spec["description"]
+
+
+def chart_descriptions(at: AppTest) -> list[str]:
+    return [json.loads(c.proto.spec)["description"] for c in at.get("vega_lite_chart")]
+
+
+def headings(at: AppTest) -> list[str]:
+    return [h.value for h in at.header]
+
+
 @pytest.mark.parametrize(
-    ("lang", "question"),
+    ("lang", "question", "finding"),
     [
-        ("en", "Of the 106 firms in the district's 2 industrial parks, how many were back at work by 27 April?"),
-        ("zh-Hans", "大通区2个工业园区入驻的106家企业中，截至4月27日有多少家已经复工？"),
-        ("zh-Hant", "大通區2個工業園區入駐的106家企業中，截至4月27日有多少家已經復工？"),
+        ("en", "Of the 106 firms in the district's 2 industrial parks, how many were back at work by 27 April?", "91 of 106 park firms back at work"),
+        ("zh-Hans", "大通区2个工业园区入驻的106家企业中，截至4月27日有多少家已经复工？", "106家中91家复工"),
+        ("zh-Hant", "大通區2個工業園區入駐的106家企業中，截至4月27日有多少家已經復工？", "106家中91家復工"),
     ],
 )
-def test_the_overview_asks_the_question_with_numbers_from_the_figures_before_any_chart_is_shown_for_it(lang, question):
+def test_the_overview_asks_the_question_and_holds_back_the_headline_chart_until_the_reader_answers(lang, question, finding):
     at = run("overview", lang)
     assert escape_markdown(question) in markdown_values(at)
     slider = next(s for s in at.slider if s.key == engage.GUESS_VALUE)
     assert (slider.min, slider.max, slider.value) == (0, 106, 53)
     assert engage.GUESS_STATE not in at.session_state or at.session_state[engage.GUESS_STATE] is None
-    # the headline chart is still there, and it is still the first chart (the guess has none yet)
-    first = json.loads(at.get("vega_lite_chart")[0].proto.spec)
-    assert "91" in first["description"] and "106" in first["description"]
+    assert headline_description(lang) not in chart_descriptions(at)  # the answer is not on the page
+    assert finding not in headings(at)
+    assert escape_markdown(site_data.texts(lang)("engage.guess.waiting")) in [c.value for c in at.caption]
+    button(at, "guess-skip").click().run()
+    assert headline_description(lang) in chart_descriptions(at)
+    assert finding in headings(at)
 
 
 @pytest.mark.parametrize(
@@ -77,19 +93,31 @@ def test_reveal_shows_how_far_off_the_guess_was_and_draws_it_beside_the_reports_
     assert escape_markdown(sentence) in markdown_values(at)
     assert not [s for s in at.slider if s.key == engage.GUESS_VALUE]  # the block collapsed to its result
     specs = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
-    guess_spec = specs[0]  # the guess chart comes before the headline chart, which remains
+    guess_spec = specs[0]  # the guess chart, then the headline chart that waited for it
     assert str(guess) in guess_spec["description"] and "91" in guess_spec["description"]
-    assert any("91" in s["description"] and s is not guess_spec for s in specs[1:])
+    assert specs[1]["description"] == headline_description(lang)
 
 
-def test_skip_goes_straight_to_the_answer_and_guess_again_asks_once_more():
+def test_skip_goes_straight_to_the_answer_and_guess_again_hides_it_and_asks_once_more():
     at = run("overview", "en")
     button(at, "guess-skip").click().run()
     assert at.session_state[engage.GUESS_STATE] == "skipped"
     assert escape_markdown("The report's answer: 91 firms of the 106 firms were back at work (85.8%).") in markdown_values(at)
     assert not [s for s in at.slider if s.key == engage.GUESS_VALUE]
+    assert chart_descriptions(at)[0] == headline_description("en")
     button(at, "guess-again").click().run()
     assert [s.key for s in at.slider if s.key == engage.GUESS_VALUE] == [engage.GUESS_VALUE]
+    assert headline_description("en") not in chart_descriptions(at)
+
+
+@pytest.mark.parametrize(("fig", "shown"), [("park_firms_resumed", True), ("park_resumption_rate", True), ("above_scale_firms", False), ("<b>x</b>", False)])
+def test_a_permalink_to_the_headline_figure_shows_its_chart_without_the_game(fig, shown):
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.query_params["lang"] = "en"
+    at.query_params["fig"] = fig
+    at.run()
+    assert not at.exception
+    assert (headline_description("en") in chart_descriptions(at)) is shown
 
 
 @pytest.mark.parametrize(("value", "kept"), [(-5, 0), (500, 106), ("x", 53), (None, 53), (float("nan"), 53), (42.6, 43)])

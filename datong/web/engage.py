@@ -78,11 +78,33 @@ def _set_state(state: str | None) -> None:
         st.session_state[GUESS_SHOWN] = st.session_state.get(GUESS_VALUE)
 
 
+def guess_answered(chapter_id: str, lang: str) -> bool:
+    """Whether the overview may show its answer: the reader revealed or skipped, or came by a
+    figure's permalink (``?fig=``) for the headline chart, which is a request for the number."""
+    if st.session_state.get(GUESS_STATE) in ("revealed", "skipped"):
+        return True
+    from datong.web import share  # the permalink's rules live there
+
+    figure_id = st.query_params.get("fig")
+    return isinstance(figure_id, str) and share.permalink_chart(figure_id, chapter_id, lang) == HEADLINE_CHART
+
+
+HEADLINE_CHART = "overview_parks"  # the chart that holds the answer: it waits for the guess
+
+
+def _answer(state: str | None) -> None:
+    """Reveal, Skip or Again: the whole page reruns, since the headline chart outside this block
+    appears (or goes again) with the answer."""
+    _set_state(state)
+    st.rerun(scope="app")
+
+
 @st.fragment
 def guess(p) -> None:
     """Ask, then show: the question, a slider, Reveal and Skip; then the result in its place.
 
-    A fragment: moving the slider or pressing a button reruns this block only.
+    A fragment: moving the slider reruns this block only. The buttons rerun the whole page,
+    because the headline chart (:data:`HEADLINE_CHART`) waits below until the reader answers.
     """
     lowest, highest = guess_bounds(p)
     state = st.session_state.get(GUESS_STATE)
@@ -92,9 +114,12 @@ def guess(p) -> None:
             st.markdown(escape_markdown(_question(p)))
             st.slider(p.t("engage.guess.slider_label"), min_value=lowest, max_value=highest, value=highest // 2, step=1, key=GUESS_VALUE)
             with st.container(horizontal=True, key="guess-buttons"):
-                st.button(p.t("engage.guess.reveal"), key="guess-reveal", type="primary", on_click=_set_state, args=("revealed",))
-                st.button(p.t("engage.guess.skip"), key="guess-skip", on_click=_set_state, args=("skipped",))
+                reveal = st.button(p.t("engage.guess.reveal"), key="guess-reveal", type="primary")
+                skip = st.button(p.t("engage.guess.skip"), key="guess-skip")
             st.caption(escape_markdown(p.t("engage.guess.privacy")))
+            st.caption(escape_markdown(p.t("engage.guess.waiting")))
+            if reveal or skip:
+                _answer("revealed" if reveal else "skipped")
             return
         if state == "revealed":
             value = clamp_guess(st.session_state.get(GUESS_SHOWN), highest)
@@ -105,7 +130,8 @@ def guess(p) -> None:
         else:
             with st.container(key="guess-result"):
                 st.markdown(escape_markdown(p.t("engage.guess.skipped")))
-        st.button(p.t("engage.guess.again"), key="guess-again", on_click=_set_state, args=(None,))
+        if st.button(p.t("engage.guess.again"), key="guess-again"):
+            _answer(None)
 
 
 # --------------------------------------------------------------------------- side by side

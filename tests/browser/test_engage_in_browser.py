@@ -34,6 +34,7 @@ from datong.web import engage, site_data
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 GUESS = ".st-key-guess"
+HEADLINE = '[class*="st-key-chart-overview_parks"]'  # the chart that waits for the reader's answer
 PARALLEL = ".st-key-side-by-side"
 LISTEN = ".datong-listen"
 SPEECH = {"zh-Hans": "zh-CN", "zh-Hant": "zh-TW", "en": "en"}
@@ -128,6 +129,8 @@ def test_a_reader_guesses_with_the_keyboard_reveals_and_sees_their_guess_beside_
         expect(guess).to_contain_text(question)
         thumb = guess.get_by_role("slider")
         assert thumb.input_value() == "53"
+        assert page.locator(HEADLINE).count() == 0  # the answer is not on the page yet
+        expect(guess).to_contain_text(texts(lang)("engage.guess.waiting"))
         thumb.focus()
         for _ in range(3):
             page.keyboard.press("ArrowLeft")
@@ -144,9 +147,10 @@ def test_a_reader_guesses_with_the_keyboard_reveals_and_sees_their_guess_beside_
         expect(page.locator(f".st-key-units-guess {CHART}")).to_have_count(1)
         wait_for_chart_marks(page)
         assert "50" in page.locator(f".st-key-units-guess {CHART}").get_attribute("aria-label")
-        # the headline chart is still there, after the guess
-        assert page.locator('[class*="st-key-chart-overview_parks"]').count() == 1
-        boxes = [page.locator(s).bounding_box() for s in (GUESS, '[class*="st-key-chart-overview_parks"]')]
+        # the headline chart that waited for the answer, after the guess
+        expect(page.locator(HEADLINE)).to_have_count(1)
+        wait_for_chart_marks(page)
+        boxes = [page.locator(s).bounding_box() for s in (GUESS, HEADLINE)]
         assert boxes[0]["y"] < boxes[1]["y"]
         shot(page, GUESS, f"guess-revealed-{lang}-1280")
         checked_everywhere(page, server, "overview, revealed")
@@ -166,10 +170,12 @@ def test_skip_with_the_keyboard_goes_straight_to_the_answer(browser, server, lan
         page.keyboard.press("Enter")
         expect(page.locator(".st-key-guess-result")).to_have_text(texts(lang)("engage.guess.skipped"))
         expect(page.locator(f".st-key-units-guess {CHART}")).to_have_count(0)
+        expect(page.locator(HEADLINE)).to_have_count(1)
         again = page.locator(GUESS).get_by_role("button", name=texts(lang)("engage.guess.again"))
         again.focus()
         page.keyboard.press("Enter")
         expect(page.locator(GUESS).get_by_role("slider")).to_have_count(1)
+        expect(page.locator(HEADLINE)).to_have_count(0)  # asked again: the answer goes again
         assert foreign_requests(page, server) == []
     finally:
         page.context.close()
