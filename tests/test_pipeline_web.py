@@ -19,7 +19,7 @@ from datong.repair_log import RepairLogError, load_repair_log
 from datong.script import to_traditional
 
 
-def test_the_source_chapter_loads_and_renders_without_the_pipeline_or_pypinyin():
+def test_the_source_chapter_loads_and_renders_without_the_pipeline_pypinyin_or_jieba():
     code = (
         "import sys\n"
         "from streamlit.testing.v1 import AppTest\n"
@@ -32,7 +32,7 @@ def test_the_source_chapter_loads_and_renders_without_the_pipeline_or_pypinyin()
         "at.run()\n"
         "at.switch_page('pages/source.py').run()\n"
         "print(len(at.exception), any('| ' in m.value for m in at.markdown))\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pypinyin' or m.startswith('datong.pipeline')))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('pypinyin', 'jieba') or m.startswith('datong.pipeline')))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=paths.ROOT, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -58,7 +58,10 @@ def test_the_repair_log_gives_the_counts_and_corrections_the_chapter_shows():
         (lambda r: {**r, "version": 2}, "repair-report.json, field 'version': expected 1"),
         (lambda r: {**r, "counts": {"readings": -1}}, "repair-report.json, field 'counts.readings': not a count"),
         (lambda r: {k: v for k, v in r.items() if k != "changes"}, "repair-report.json, field 'changes': missing"),
-        (lambda r: {**r, "corrections": [{**r["corrections"][0], "reason_zh": None}]}, "repair-report.json, corrections[0], field 'reason_zh'"),
+        (
+            lambda r: {**r, "corrections": [{**r["corrections"][0], "reason_zh": None}]},
+            "repair-report.json, corrections[0], field 'reason_zh'",
+        ),
         (lambda r: {**r, "unresolved": [{"line": 1}]}, "repair-report.json, unresolved[0], field 'column'"),
     ],
 )
@@ -100,5 +103,8 @@ def test_the_mirror_text_is_kept_under_a_name_that_says_it_is_as_received():
 def test_the_traditional_reading_text_differs_from_the_mirrors_in_the_quotes_that_did_not_match():
     figures = load_figures(paths.FIGURES, paths.ARTICLE_HANS)
     mirror = paths.ARTICLE_HANT_AS_RECEIVED.read_text(encoding="utf-8")
-    plain = [to_traditional(f.quote_zh).replace("「", "“").replace("」", "”").replace("『", "‘").replace("』", "’") for f in figures.reported]
+    plain = [
+        to_traditional(f.quote_zh).replace("「", "“").replace("」", "”").replace("『", "‘").replace("』", "’")
+        for f in figures.reported
+    ]
     assert sum(q not in mirror for q in plain) == 6  # issue 12.2: 6 of 22 were not found in the mirror's text

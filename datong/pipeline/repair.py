@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from datong.pipeline.edits import ColumnMap, Edit, Flag, apply
@@ -37,6 +37,7 @@ from datong.pipeline.plausibility import (
     is_traditional,
     window_score,
 )
+from datong.pipeline.words import segment_score
 
 TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 SYLLABLE = rf"[a-z{TONE_MARKED}]{{1,6}}"
@@ -56,7 +57,9 @@ _OTHER_LEAD_PRIOR = -1.5  # where a run starts with no mark: the lost byte may b
 _OTHER_LEAD_AT_MARK = -2.5  # where a folded mark opens it, the lost byte was a mark's lead
 CONFIDENT = 0.5  # a re-decoding below this confidence is flagged for a person to check,
 APPLIED_AND_FLAGGED = 0.25  # and below this one it is not applied either (a tie is not a choice)
+_DISAGREED = 0.49  # the most a decoding the character scores alone would not choose is trusted
 SURE_OF_A_GUESS = 1.1  # a guessed lead byte of a character (any of 126) is applied but always flagged
+_WORD_WEIGHT = 0.35  # how much the word model counts against character scores (a nat of it: 0.35)
 _QUOTE_WEIGHT = 1.5  # a quotation mark left without its partner
 _LOOKAHEAD = 4  # a run starts at most this many characters before its first implausible one
 _MAX_RUN = 60  # characters of a run scored (a run is re-decoded whole)
@@ -244,6 +247,8 @@ def _candidates(line: str, s: int, budget: _Budget):
         # as the text does: the run ends there, and what follows is looked at on its own.
         if _PRIVATE_USE.search(decoded):
             return  # the mirror shows a private-use pair as ?: no text it read had one
+        if decoded.rstrip(REPLACEMENT).count(REPLACEMENT) > line[start:stop].count(REPLACEMENT):
+            return  # a byte inside the run that the decoding cannot place: the mirror's lost bytes show
         same = _common_prefix(decoded[::-1], line[start:stop][::-1])
         if same < len(decoded) and decoded[len(decoded) - same :].strip(REPLACEMENT):
             decoded, stop = decoded[: len(decoded) - same], stop - same
@@ -314,7 +319,38 @@ def _candidates(line: str, s: int, budget: _Budget):
     return found
 
 
-def _triggered(line: str, pos: int, memo: dict) -> bool:
+_WORD_TRIGGER = 6.0  # how much better a stretch must read shifted to be looked at as a run
+_WORD_PEEK = 6  # characters of a run the word model reads to see whether it may be out of step
+
+
+def _reads_as_words(text: str, traditional: bool | None) -> float:
+    return window_score(text, traditional) + _WORD_WEIGHT * segment_score(text)
+
+
+def _reads_better_shifted(line: str, pos: int, traditional: bool | None) -> bool:
+    """Does the stretch at ``pos`` read much better with a mark's lost lead byte put back before it?
+    (A run of common characters out of step, `巴扑恪爆` for `“推算”，`, that nothing else gives away.)"""
+    if not is_run_char(line[pos]) or line[pos].isascii():
+        return False
+    end = pos
+    while end < len(line) and end - pos < _WORD_PEEK and is_run_char(line[end]) and not line[end].isascii():
+        end += 1
+    data = _run_bytes(line[pos:end])
+    lead = _MARK_BY_TRAIL.get(data[0])
+    if lead is None:
+        return False
+    shifted = _decode(bytes([lead]) + data).rstrip(REPLACEMENT)
+    if _PRIVATE_USE.search(shifted):
+        return False
+    before = line[max(0, pos - 2) : pos]
+    best = -math.inf
+    for k in range(2, min(len(shifted), end - pos) + 1):  # the run may be back in step before the peek ends
+        gain = _reads_as_words(before + shifted[:k], traditional) - _reads_as_words(before + line[pos : pos + k], traditional)
+        best = max(best, gain)
+    return best > _WORD_TRIGGER
+
+
+def _triggered(line: str, pos: int, memo: dict, traditional: bool | None = None) -> bool:
     """Might a misaligned run start at ``pos`` or just after? (``memo`` keeps each position's
     verdict until the line changes, so a line is looked at once: linear time)"""
     char = line[pos]
@@ -331,7 +367,7 @@ def _triggered(line: str, pos: int, memo: dict) -> bool:
                 verdict = memo[i] = is_run_char(line[i]) and _suspect(line, i)
             if verdict:
                 return True
-    return False
+    return _reads_better_shifted(line, pos, traditional)
 
 
 @dataclass(frozen=True)
@@ -346,7 +382,7 @@ class _Choice:
     rivals: tuple[str, ...] = ()  # what they read there
 
 
-def _choose(line: str, pos: int, candidates, balance, traditional) -> _Choice:
+def _choose(line: str, pos: int, candidates, balance, traditional, weight: float = _WORD_WEIGHT) -> _Choice:
     """The best candidate, its confidence and its gain over the text as read."""
     pos = min(pos, *(c.start for c in candidates))
     w0 = max(0, pos - 2)
@@ -358,7 +394,8 @@ def _choose(line: str, pos: int, candidates, balance, traditional) -> _Choice:
         quotes = _unpaired((balance[0] - b_old[0] + b_new[0], balance[1] - b_old[1] + b_new[1]))
         window = line[w0:start] + replacement + line[end:w1]
         bonus = _reading_bonus(line[:start] + replacement, end, line) if end < len(line) else 0.0
-        return window_score(window, traditional) + prior - _QUOTE_WEIGHT * quotes + bonus
+        words = weight * segment_score(window) if weight else 0.0
+        return window_score(window, traditional) + words + prior - _QUOTE_WEIGHT * quotes + bonus
 
     read = total(pos, pos, "", 0.0)
     scored = sorted(
@@ -413,6 +450,17 @@ def _choose(line: str, pos: int, candidates, balance, traditional) -> _Choice:
     return _Choice(best, sure, best_score - read, doubt, rivals)
 
 
+def _agreed(words: _Choice, characters: _Choice) -> _Choice:
+    """The choice with the word model, checked against the choice on characters alone: where both
+    choose the same decoding, it is as sure as the less sure of them; where they differ and the
+    characters alone would re-decode too, a person should look (flagged, still applied)."""
+    if words.best == characters.best:
+        return replace(words, sure=min(words.sure, characters.sure))
+    if characters.gain > 0:
+        return replace(words, sure=min(words.sure, _DISAGREED))
+    return words
+
+
 def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit], list[Flag]]:
     """The re-decodings of one line's misaligned runs, and the spots it would not decide."""
     budget = budget or _Budget(len(line))
@@ -426,7 +474,7 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
     flagged_until = -1
     memo: dict[int, bool] = {}
     while pos < len(work):
-        if not _triggered(work, pos, memo):
+        if not _triggered(work, pos, memo, budget.traditional):
             pos += 1
             continue
         first = pos
@@ -442,7 +490,10 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
         if not candidates:
             pos += 1
             continue
-        choice = _choose(work, pos, candidates, balance, budget.traditional)
+        choice = _agreed(
+            _choose(work, pos, candidates, balance, budget.traditional),
+            _choose(work, pos, candidates, balance, budget.traditional, weight=0.0),
+        )
         best, sure, gain = choice.best, choice.sure, choice.gain
         if gain <= 0:
             pos += 1
