@@ -138,23 +138,29 @@ def test_a_refused_handshake_is_an_outcome_with_its_status_and_time():
     assert 0 < result.seconds < 10, result
 
 
+ANSWERED = "lang=en&fig=park_firms_resumed"  # the overview past its guess (datong.web.engage.guess_answered)
+
+
 def test_the_load_client_reads_charts_widgets_and_missing_pages_from_the_site():
-    """The browser bench waits for as many charts as one run over the websocket sends (the overview has some)."""
+    """The browser bench waits for as many charts as one run over the websocket sends (the overview,
+    answered, has some: a permalink to its headline figure skips the guess)."""
     load = load_module()
     with load.servers(bare=False) as started:
         url = started["site"].url
-        overview = run_async(load.open_session(url, "", "lang=en"))
+        overview = run_async(load.open_session(url, "", ANSWERED))
+        asking = run_async(load.open_session(url, "", "lang=en"))
         missing = run_async(load.open_session(url, "a/b", "lang=en"))
         refused = run_async(load.open_session("http://127.0.0.1:1", "", ""))
 
         async def slide() -> tuple:
             async with load.connect(url) as session:
-                first = await session.run("", "lang=en")
+                first = await session.run("", ANSWERED)
                 again = await load.send_widget_value(session, first.widgets["what-if-rate"], [0.5])
                 return first, again
 
         first, again = run_async(slide())
     assert overview.ok and overview.elements["vega_lite_chart"] >= 2, overview
+    assert asking.ok and asking.elements.get("vega_lite_chart", 0) == 0 and "what-if-rate" not in asking.widgets, asking  # the guess first
     assert "what-if-rate" in overview.widgets and overview.widgets["what-if-rate"].endswith("-what-if-rate"), overview.widgets
     assert missing.outcome == "error" and "page_not_found" in missing.detail, missing
     assert refused.outcome == "unreachable", refused

@@ -65,12 +65,15 @@ def test_the_overview_asks_the_question_and_holds_back_the_headline_chart_until_
     slider = next(s for s in at.slider if s.key == engage.GUESS_VALUE)
     assert (slider.min, slider.max, slider.value) == (0, 106, 53)
     assert engage.GUESS_STATE not in at.session_state or at.session_state[engage.GUESS_STATE] is None
-    assert headline_description(lang) not in chart_descriptions(at)  # the answer is not on the page
+    assert chart_descriptions(at) == []  # the answer is not on the page: no chart, no text with it
     assert finding not in headings(at)
+    body = site_data.texts(lang)("chapters.overview.body").strip()
+    assert body not in markdown_values(at) and not [s for s in at.slider if s.key == "what-if-rate"]
     assert escape_markdown(site_data.texts(lang)("engage.guess.waiting")) in [c.value for c in at.caption]
     button(at, "guess-skip").click().run()
     assert headline_description(lang) in chart_descriptions(at)
     assert finding in headings(at)
+    assert body in markdown_values(at) and [s for s in at.slider if s.key == "what-if-rate"]
 
 
 @pytest.mark.parametrize(

@@ -79,8 +79,9 @@ def _set_state(state: str | None) -> None:
 
 
 def guess_answered(chapter_id: str, lang: str) -> bool:
-    """Whether the overview may show its answer: the reader revealed or skipped, or came by a
-    figure's permalink (``?fig=``) for the headline chart, which is a request for the number."""
+    """Whether the overview may show its answer (the headline chart and every block after it that
+    states the number): the reader revealed or skipped, or came by a figure's permalink
+    (``?fig=``) for the headline chart, which is a request for the number."""
     if st.session_state.get(GUESS_STATE) in ("revealed", "skipped"):
         return True
     from datong.web import share  # the permalink's rules live there
@@ -104,7 +105,7 @@ def guess(p) -> None:
     """Ask, then show: the question, a slider, Reveal and Skip; then the result in its place.
 
     A fragment: moving the slider reruns this block only. The buttons rerun the whole page,
-    because the headline chart (:data:`HEADLINE_CHART`) waits below until the reader answers.
+    because the blocks below that give the answer (:func:`guess_answered`) wait for it.
     """
     lowest, highest = guess_bounds(p)
     state = st.session_state.get(GUESS_STATE)

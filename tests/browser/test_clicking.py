@@ -240,8 +240,11 @@ def test_clicking_a_mark_reruns_only_its_chart_block(opened):
 def test_moving_the_what_if_slider_reruns_only_the_what_if_block(opened):
     """Keyboard on the slider: the result sentence changes, and only that block is re-sent."""
     page = opened("overview", "en")
-    on_load = _settled_message_count(page)
+    page.locator(".st-key-guess-skip button").click()  # the what-if waits for the reader's answer
     block = page.locator(".st-key-what-if")
+    block.wait_for()
+    wait_ready(page)
+    on_load = _settled_message_count(page)
     before = block.inner_text()
 
     block.get_by_role("slider").focus()

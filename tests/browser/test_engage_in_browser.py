@@ -129,7 +129,8 @@ def test_a_reader_guesses_with_the_keyboard_reveals_and_sees_their_guess_beside_
         expect(guess).to_contain_text(question)
         thumb = guess.get_by_role("slider")
         assert thumb.input_value() == "53"
-        assert page.locator(HEADLINE).count() == 0  # the answer is not on the page yet
+        assert page.locator(HEADLINE).count() == 0  # the answer is not on the page yet, nor any chart
+        assert page.locator(CHART).count() == 0 and page.locator(".st-key-what-if").count() == 0
         expect(guess).to_contain_text(texts(lang)("engage.guess.waiting"))
         thumb.focus()
         for _ in range(3):
@@ -152,6 +153,8 @@ def test_a_reader_guesses_with_the_keyboard_reveals_and_sees_their_guess_beside_
         wait_for_chart_marks(page)
         boxes = [page.locator(s).bounding_box() for s in (GUESS, HEADLINE)]
         assert boxes[0]["y"] < boxes[1]["y"]
+        for ready in site_data.chart_blocks("overview", lang):  # and every chart after it, drawn
+            assert page.locator(f".st-key-chart-{ready.block.id} {CHART}").count() == max(1, len(ready.block.panels)), ready.block.id
         shot(page, GUESS, f"guess-revealed-{lang}-1280")
         checked_everywhere(page, server, "overview, revealed")
         resize(page, 360)
