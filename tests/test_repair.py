@@ -273,3 +273,16 @@ def test_the_recovered_quotations_read_as_the_report_printed_them():
     ):
         assert sentence in text
     assert text.count("“") == text.count("”")
+
+
+# An earlier run on the line came back longer than it was read (`?` + three characters for four),
+# so a flag inside a later run has to be moved by both the run's own edit and the earlier one.
+@pytest.mark.parametrize("garbled", ["<p>清晨六點?纸堑柠牥?暌呀浟\ufffd(liàng)起了燈。"])
+def test_a_guessed_character_is_flagged_at_its_own_column_after_an_earlier_run_on_the_line(garbled):
+    result = repair(garbled)
+    line = result.traditional.split("\n")[0]
+    guesses = [s for s in result.unresolved if " here is a guess" in s.reason]
+    assert guesses
+    for spot in guesses:
+        guess = spot.reason.split("re-decoded, but ")[1].split(" here is a guess")[0]
+        assert line[spot.column - 1 : spot.column - 1 + len(guess)] == guess, (spot, line)

@@ -24,10 +24,12 @@ class Edit:
 
 @dataclass(frozen=True)
 class Flag:
-    """A spot a rule saw but would not mend: its column in that rule's input."""
+    """A spot a rule saw but would not mend: its column in that rule's input, and for a spot
+    inside one of the rule's own edits, how far into the edit's replacement it is."""
 
     column: int
     reason: str
+    offset: int = 0
 
 
 class ColumnMap:

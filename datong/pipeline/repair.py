@@ -515,7 +515,11 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             others = ", ".join(r or "nothing" for r in choice.rivals[:4])
             guess = best.replacement[first:last] or "nothing"
             flags.append(
-                Flag(best.start + first - shift, f"re-decoded, but {guess} here is a guess (it could be {others}): check it")
+                Flag(
+                    best.start - shift,
+                    f"re-decoded, but {guess} here is a guess (it could be {others}): check it",
+                    offset=first,
+                )
             )
         elif best.guessed and sure < SURE_OF_A_GUESS:
             flags.append(Flag(best.start - shift, f"re-decoded by guessing a lost lead byte (confidence {sure}): check it"))
@@ -744,11 +748,11 @@ def repair(raw: str, corrections=()) -> Repair:
     for index, received in enumerate(lines):
         line = received
         maps: list[ColumnMap] = []
-        pending: list[tuple[int, int, str]] = []  # stage, column in that stage's input, reason
+        pending: list[tuple[int, Flag]] = []  # stage, and the flag in that stage's input columns
         for stage, rule in enumerate((html_edits, "redecode", reading_edits, punctuation_edits, strip_edits)):
             if rule == "redecode":
                 edits, stage_flags = redecode_edits(line, budget)
-                pending.extend((stage, f.column, f.reason) for f in stage_flags)
+                pending.extend((stage, f) for f in stage_flags)
             else:
                 edits = rule(line)
             for edit in edits:
@@ -763,11 +767,11 @@ def repair(raw: str, corrections=()) -> Repair:
                     counts[edit.rule] += 1
             maps.append(ColumnMap(edits))
             line = apply(line, edits)
-        for stage, at, reason in pending:
-            column = at
+        for stage, flag in pending:  # through the stage's own edits, then through every later stage's
+            column = maps[stage].forward(flag.column) + flag.offset
             for later in maps[stage + 1 :]:
                 column = later.forward(column)
-            flags.append((index, column, reason))
+            flags.append((index, column, flag.reason))
         repaired.append(line)
         maps_per_line.append(maps)
 
