@@ -190,6 +190,6 @@ def implausible(char: str) -> bool:
     # symbols that live in GBK's symbol rows: circled numbers, Greek, Cyrillic, kana, box drawing
     return (
         0x2460 <= code <= 0x24FF or 0x2160 <= code <= 0x217F or 0x0370 <= code <= 0x04FF
-        or 0x3040 <= code <= 0x30FF or 0x2500 <= code <= 0x257F or 0x3220 <= code <= 0x3243
+        or 0x3040 <= code <= 0x30FF or 0x2500 <= code <= 0x259F or 0x3220 <= code <= 0x3243
         or char in "¤§¨°±×÷ˉˇ′″℃‰№☆★○●◎◇◆□■△▲※→←↑↓〓∶∵∴∷∠⌒⊙∫∮≡≌≈∽∝≠≮≯≤≥∞"
     )  # fmt: skip

@@ -480,7 +480,7 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
         first = pos
         while first > 0 and work[first - 1] in "," + REPLACEMENT and first - 1 >= last_end:
             first -= 1  # the commas and lost-byte marks stacked before an opener go with it
-        starts = range(first, min(len(work), pos + _LOOKAHEAD))
+        starts = range(first, min(len(work), pos + _LOOKAHEAD + 1))  # up to the suspect character itself
         if work[pos] == REPLACEMENT and pos > last_end and is_run_char(work[pos - 1]):
             first = pos  # a run cut short by a lost byte: it may have started well before
             while first > last_end and pos - first < _TAIL_REACH and is_run_char(work[first - 1]):
