@@ -107,6 +107,11 @@ def test_genuine_parentheses_around_chinese_become_full_width_and_english_ones_s
     assert normalise_punctuation("see (page 2).")[0] == "see (page 2)."
 
 
+@pytest.mark.parametrize(("text", "expected"), [("共12(12）家", "共12（12）家"), ("共12（12)家", "共12（12）家")])
+def test_a_parenthesis_whose_partner_is_full_width_becomes_full_width_too(text, expected):
+    assert normalise_punctuation(text)[0] == expected
+
+
 # --- misaligned GBK runs ------------------------------------------------------------------
 
 

@@ -576,6 +576,16 @@ def _chinese_near(line: str, start: int, end: int, reach: int = 3) -> bool:
     return any(not c.isascii() and not (0x80 <= ord(c) < 0x250) for c in around)
 
 
+def _full_width_partner(text: str, index: int) -> bool:
+    """Is the parenthesis at ``index`` one half of a pair whose other half is full-width (`(12）`)?
+    Then both were full-width, and only one of them was folded."""
+    if text[index] == "(":
+        after = re.search(r"[()（）]", text[index + 1 :])
+        return bool(after) and after.group(0) == "）"
+    before = re.search(r"[()（）]", text[:index][::-1])
+    return bool(before) and before.group(0) == "（"
+
+
 def punctuation_edits(line: str) -> list[Edit]:
     """One full-width mark for each ASCII, doubled or stacked cluster; ASCII kept inside numbers
     and in text with no Chinese around it; ASCII parentheses among Chinese made full-width."""
@@ -602,7 +612,7 @@ def punctuation_edits(line: str) -> list[Edit]:
     for index, char in enumerate(text):
         if char not in "()":
             continue
-        if paired.get(index, _chinese_near(text, index, index + 1, 1)):
+        if paired.get(index, _chinese_near(text, index, index + 1, 1) or _full_width_partner(text, index)):
             start = shifted.backward(index)
             edits.append(Edit(start, start + 1, "（" if char == "(" else "）", "parentheses", count=char == "("))
     edits.sort(key=lambda e: e.start)
