@@ -192,7 +192,7 @@ def corrections(path: Path = paths.REPAIR_REPORT):
 
 @dataclass(frozen=True)
 class ReadySpec:
-    """A chart's Vega-Lite spec built once, its data already Arrow bytes, with its text alternative.
+    """A chart's Vega-Lite spec built once, its data already Arrow tables, with its text alternative.
 
     Building an Altair chart and serialising its data is most of a chapter's run time, so it
     happens once per chart, language and view, not on every rerun.
@@ -225,27 +225,23 @@ class ReadyChart(ReadySpec):
         return [{**spec, "datasets": dict(spec.get("datasets", {}))} for spec in self.panel_specs]
 
 
-def arrow_bytes(rows: list[dict]) -> bytes:
-    """Rows as an Arrow IPC stream, the form Streamlit sends chart data in.
-
-    Built with pyarrow directly: a third smaller than through pandas (no pandas schema
-    metadata or index column), and no private Streamlit API.
-    """
+def arrow_table(rows: list[dict]):
+    """Rows as an Arrow table, built once: ``st.vega_lite_chart`` takes it as any dataframe-like
+    dataset and writes its Arrow stream on each run (about 4% of a new reader's CPU, measured
+    with bench/ab_cpu.py), through its public data path rather than the private branch that
+    passes pre-encoded bytes through. Built with pyarrow directly: no pandas index or schema
+    metadata, and every row's keys, not the first row's, make the columns."""
     import pyarrow as pa
 
-    columns = dict.fromkeys(name for row in rows for name in row)  # every row's keys, not the first's
-    table = pa.Table.from_pydict({name: [row.get(name) for row in rows] for name in columns})
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, table.schema) as writer:
-        writer.write_table(table)
-    return sink.getvalue().to_pybytes()
+    columns = dict.fromkeys(name for row in rows for name in row)
+    return pa.Table.from_pydict({name: [row.get(name) for row in rows] for name in columns})
 
 
 def _arrow_spec(chart) -> Mapping:
     # No schema validation while serving: it was a quarter of start-up (jsonschema over every
     # spec); tests/test_charts.py validates every chart of every chapter and language instead.
     spec = chart.to_dict(validate=False)
-    spec["datasets"] = {name: arrow_bytes(rows) for name, rows in spec.get("datasets", {}).items()}
+    spec["datasets"] = {name: arrow_table(rows) for name, rows in spec.get("datasets", {}).items()}
     return MappingProxyType(spec)
 
 
