@@ -339,14 +339,21 @@ def _reads_better_shifted(line: str, pos: int, traditional: bool | None) -> bool
     lead = _MARK_BY_TRAIL.get(data[0])
     if lead is None:
         return False
-    shifted = _decode(bytes([lead]) + data).rstrip(REPLACEMENT)
-    if _PRIVATE_USE.search(shifted):
-        return False
     before = line[max(0, pos - 2) : pos]
     best = -math.inf
-    for k in range(2, min(len(shifted), end - pos) + 1):  # the run may be back in step before the peek ends
-        gain = _reads_as_words(before + shifted[:k], traditional) - _reads_as_words(before + line[pos : pos + k], traditional)
-        best = max(best, gain)
+    # one mark lost its lead byte, or two did (the second puts the run back in step: `卑` for `”“`)
+    for cut in (None, 1, 3):
+        if cut is None:
+            shifted = _decode(bytes([lead]) + data).rstrip(REPLACEMENT)
+        elif cut < len(data) and data[cut] in _MARK_BY_TRAIL:
+            shifted = _decode(bytes([lead]) + data[:cut] + bytes([_MARK_BY_TRAIL[data[cut]]]) + data[cut:])
+        else:
+            continue
+        if _PRIVATE_USE.search(shifted):
+            continue
+        for k in range(2, min(len(shifted), end - pos) + 1):  # k characters each; it may be back in step sooner
+            now = _reads_as_words(before + line[pos : pos + k], traditional)
+            best = max(best, _reads_as_words(before + shifted[:k], traditional) - now)
     return best > _WORD_TRIGGER
 
 
