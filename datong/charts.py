@@ -33,7 +33,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import altair as alt
-import pandas as pd
 
 from datong import chapters as chapter_registry
 from datong import tables, theme
@@ -185,6 +184,44 @@ STYLES = {
 }
 
 
+def rows_of(records: list[dict], columns: list[str] | None = None) -> list[dict]:
+    """Records with the same keys in every row (None where a record has none), in first-seen order.
+
+    Chart data as plain rows, not DataFrames: the serving process need not load pandas (about
+    40 MiB), and nothing is converted on the way to the spec.
+    """
+    names = columns if columns is not None else list(dict.fromkeys(key for record in records for key in record))
+    return [{name: record.get(name) for name in names} for record in records]
+
+
+def grouped(rows: list[dict], keys: tuple[str, ...]) -> list[tuple[tuple, list[dict]]]:
+    """Rows grouped by the values of ``keys``, groups in first-seen order, the keys dropped from the rows."""
+    groups: dict[tuple, list[dict]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row[key] for key in keys), []).append({k: v for k, v in row.items() if k not in keys})
+    return list(groups.items())
+
+
+def inline(rows: list[dict]):
+    """Rows as a chart's data: an Arrow table, which Altair reads (without pandas) and gathers
+    into the spec's named datasets, as it does a DataFrame. See :func:`arrow_rows`."""
+    return arrow_rows(rows)
+
+
+def arrow_rows(rows: list[dict]):
+    """Rows as an Arrow table, read from JSON lines by Arrow's own reader: building one from
+    Python lists (``pa.array``, ``Table.from_pylist``) imports pandas, which the serving process
+    otherwise never needs (about 40 MiB). Keys missing from a row are null, as in a DataFrame."""
+    import io
+    import json
+
+    import pyarrow.json
+
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    lines = "\n".join(json.dumps({name: row.get(name) for name in columns}, ensure_ascii=False) for row in rows)
+    return pyarrow.json.read_json(io.BytesIO(lines.encode("utf-8")))
+
+
 @dataclass
 class Canvas:
     """A fixed-width drawing area laid out top to bottom, in pixels; rendered as one layered chart."""
@@ -258,15 +295,15 @@ class Canvas:
         layers = []
         if self.rules:  # under everything else
             layers.append(
-                alt.Chart(pd.DataFrame(self.rules)).mark_rect(color=theme.REPORTED)
+                alt.Chart(inline(rows_of(self.rules))).mark_rect(color=theme.REPORTED)
                 .encode(x=x, x2="x2:Q", y=y, y2="y2:Q")
             )  # fmt: skip
         drawn = alt.Opacity("fade:Q").scale(None)
-        units = pd.DataFrame(self.units, columns=[*ROW_FIELDS, "x", "y", "style", "shape", "side", "fade"])
-        for index, ((style, shape, side), frame) in enumerate(units.groupby(["style", "shape", "side"], sort=False)):
+        units = rows_of(self.units, [*ROW_FIELDS, "x", "y", "style", "shape", "side", "fade"])
+        for index, ((style, shape, side), group) in enumerate(grouped(units, ("style", "shape", "side"))):
             look = STYLES[style]
             marks = (
-                alt.Chart(frame.drop(columns=["style", "shape", "side"]))
+                alt.Chart(inline(group))
                 .mark_point(
                     shape=shape, size=side * side, filled=True, fill=look["fill"], stroke=look["stroke"],
                     strokeDash=look["strokeDash"], strokeWidth=1.5, cursor="pointer" if clickable else "default",
@@ -275,10 +312,10 @@ class Canvas:
                         opacity=picked(drawn) if clickable else drawn)
             )  # fmt: skip
             layers.append(marks.properties(name=f"{name}_pick") if index == 0 and clickable else marks)
-        words = pd.DataFrame(self.texts)
-        for (size, bold, colour, align), frame in words.groupby(["size", "bold", "colour", "align"], sort=False):
+        words = rows_of(self.texts)
+        for (size, bold, colour, align), group in grouped(words, ("size", "bold", "colour", "align")):
             labels = (
-                alt.Chart(frame.drop(columns=["bold", "colour", "align"]))
+                alt.Chart(inline([row | {"size": size} for row in group]))  # the size stays in the data
                 .mark_text(
                     align=align, baseline="top", fontSize=float(size), fontWeight="bold" if bold else "normal",
                     color=colour, lineBreak="\n", lineHeight=round(size * 1.3),
@@ -439,14 +476,14 @@ def overview_rates_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
             "style": "derived" if rate.derived else "reported",
         })  # fmt: skip
         rests.append(figure_row(rest, texts) | {"order": order, "start": rate.value, "end": 100.0})
-    rate_frame, rest_frame = pd.DataFrame(rates), pd.DataFrame(rests)
-    step = _band_layout(rate_frame, 22)
-    rest_frame["bar_offset"] = rate_frame["bar_offset"]
+    rate_rows, rest_rows = rows_of(rates), rows_of(rests)
+    step = _band_layout(rate_rows, 22)
+    rest_rows = [rest | {"bar_offset": rate["bar_offset"]} for rest, rate in zip(rest_rows, rate_rows, strict=True)]
     y = alt.Y("order:O").axis(None).scale(type="band", paddingInner=0, paddingOuter=0)
     x = alt.X("start:Q").scale(domain=[0, 100], nice=False).axis(
         alt.Axis(values=[0, 50, 100], title=texts("charts.overview_rates.axis"), labelExpr="datum.value + '%'", grid=False)
     )  # fmt: skip
-    base = alt.Chart(rate_frame)
+    base = alt.Chart(inline(rate_rows))
     reported_bars = (
         base.transform_filter(alt.datum.style == "reported")
         .mark_bar(fill=theme.REPORTED, stroke=theme.REPORTED, cursor="pointer", height=22)
@@ -459,7 +496,7 @@ def overview_rates_chart(figures: Figures, texts: Texts) -> alt.LayerChart:
         .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts), opacity=picked())
     )  # fmt: skip
     remainder = (
-        alt.Chart(rest_frame)
+        alt.Chart(inline(rest_rows))
         .mark_bar(fill=theme.BACKGROUND, stroke=theme.REMAINDER, strokeDash=theme.DASH_DERIVED, strokeWidth=1.5,
                   cursor="pointer", height=22)
         .encode(x=x, x2="end:Q", y=y, yOffset=BAR_OFFSET, tooltip=tooltip(texts), opacity=picked())
@@ -591,18 +628,19 @@ def _with_panels(chart_id: str, function, figures: Figures, texts: Texts) -> tup
 # ----------------------------------------------------------------------------- bars (one unit per chart)
 
 
-def _band_layout(frame: pd.DataFrame, bar: float) -> float:
+def _band_layout(rows: list[dict], bar: float) -> float:
     """Rows of [heading lines, bar] in bands: sets ``bar_offset`` (the bar's centre) and
     ``heading_offset`` (its first line's top), in px from the top of the band; returns the step.
 
     With an offset channel Vega-Lite positions a mark at band start + offset.
     """
-    lines = int(frame["heading_lines"].max())
+    lines = max(row["heading_lines"] for row in rows)
     top, gap, bottom = 6, 4, 14
     step = top + LINE_HEIGHT * lines + gap + bar + bottom
     centre = step - bottom - bar / 2
-    frame["bar_offset"] = centre
-    frame["heading_offset"] = centre - bar / 2 - gap - LINE_HEIGHT * frame["heading_lines"]
+    for row in rows:
+        row["bar_offset"] = centre
+        row["heading_offset"] = centre - bar / 2 - gap - LINE_HEIGHT * row["heading_lines"]
     return step
 
 
@@ -626,9 +664,9 @@ def _bars(figures: Figures, texts: Texts, chart_id: str, figure_ids: list[str], 
             "heading": "\n".join(lines), "lines": len(lines), "lower_bound": figure.is_lower_bound,
             "heading_lines": len(lines),
         })  # fmt: skip
-    frame = pd.DataFrame(rows)
-    step = _band_layout(frame, 18)
-    base = alt.Chart(frame)
+    rows = rows_of(rows)
+    step = _band_layout(rows, 18)
+    base = alt.Chart(inline(rows))
     y = alt.Y("order:O").axis(None).scale(type="band", paddingInner=0, paddingOuter=0)
     x = alt.X("zero:Q").scale(domain=[0, domain_max], nice=False).axis(
         alt.Axis(title=texts(axis_key), tickCount=4, grid=False, format="~s" if top >= 10_000 else "d")
@@ -753,7 +791,7 @@ class ChartBlock:
     title: str
     chart: alt.TopLevelMixin  # the whole chart, titled: its description, and the files (PNG, SVG)
     alt: str
-    table: pd.DataFrame
+    table: list[dict]  # the Data tab and the CSV: one row per figure, headed in the reader's language
     figure_ids: tuple[str, ...]
     width: str = "content"  # how a page should size it: "stretch" for container-width bars, else "content"
     panels: tuple[alt.TopLevelMixin, ...] = ()  # on screen, one chart per panel, set in columns (else ``chart``)
@@ -851,12 +889,11 @@ def guess_chart(figures: Figures, texts: Texts, guess: int) -> alt.LayerChart:
     height = math.ceil(canvas.y) + 2  # as Canvas.chart computes it, so the bars share its scales
     x = alt.X("x:Q").scale(domain=[0, canvas.width], nice=False, zero=False).axis(None)
     y = alt.Y("y:Q").scale(domain=[0, height], nice=False, zero=False, reverse=True).axis(None)
-    frame = pd.DataFrame(bars)
     layers = [
-        alt.Chart(frame[frame["style"] == style].drop(columns=["style"]))
+        alt.Chart(inline(group))
         .mark_rect(fill=GUESS_STYLES[style]["fill"], stroke=GUESS_STYLES[style]["stroke"], strokeDash=GUESS_STYLES[style]["strokeDash"], strokeWidth=1.5)
         .encode(x=x, x2="x2:Q", y=y, y2="y2:Q", tooltip=tooltip(texts))
-        for style in dict.fromkeys(frame["style"])
+        for (style,), group in grouped(rows_of(bars), ("style",))
     ]  # fmt: skip
     chart = alt.layer(*layers, *words.layer).properties(width=canvas.width, height=height)
     description = texts("engage.guess.description", guess=guess)

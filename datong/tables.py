@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from collections.abc import Iterable
-
-import pandas as pd
 
 from datong.figures import Figure, Figures
 from datong.i18n import Texts
@@ -23,7 +23,7 @@ def _described(figure: Figure, texts: Texts) -> dict[str, str]:
     }
 
 
-def figures_table(figures: Figures, texts: Texts, *, derived: bool = False) -> pd.DataFrame:
+def figures_table(figures: Figures, texts: Texts, *, derived: bool = False) -> list[dict]:
     """Reported (or derived) figures with provenance, headed in the reader's language."""
     rows = []
     for figure in figures.derived if derived else figures.reported:
@@ -33,10 +33,10 @@ def figures_table(figures: Figures, texts: Texts, *, derived: bool = False) -> p
             _named(figure, texts) | check | _described(figure, texts)
             | {texts("ui.chapter"): texts(f"chapters.{figure.chapter}.nav"), "id": figure.id}
         )  # fmt: skip
-    return pd.DataFrame(rows)
+    return rows
 
 
-def chart_table(figure_ids: Iterable[str], figures: Figures, texts: Texts) -> pd.DataFrame:
+def chart_table(figure_ids: Iterable[str], figures: Figures, texts: Texts) -> list[dict]:
     """The figures one chart shows, as its Data tab and CSV download: same headers as above.
 
     Where a figure comes from (printed, or our arithmetic) right after its value, as above.
@@ -45,7 +45,7 @@ def chart_table(figure_ids: Iterable[str], figures: Figures, texts: Texts) -> pd
     for figure in (figures[figure_id] for figure_id in figure_ids):
         origin = texts("ui.derived_yes") + figure.formula if figure.derived else texts("ui.derived_no")
         rows.append(_named(figure, texts) | {texts("ui.is_derived"): origin} | _described(figure, texts))
-    return pd.DataFrame(rows)
+    return rows
 
 
 def figures_records(figures: Figures, texts: Texts, *, year_inferred: bool) -> list[dict]:
@@ -73,8 +73,26 @@ def figures_json(figures: Figures, texts: Texts, *, year_inferred: bool) -> str:
 
 def figures_csv(figures: Figures, texts: Texts, *, year_inferred: bool) -> bytes:
     """CSV with a BOM so spreadsheet programs read the Chinese correctly."""
-    records = figures_records(figures, texts, year_inferred=year_inferred)
-    return pd.DataFrame(records).to_csv(index=False).encode("utf-8-sig")
+    return csv_bytes(figures_records(figures, texts, year_inferred=year_inferred))
+
+
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell: a whole number without ".0" (106 firms, not 106.0), None empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def csv_bytes(rows: list[dict]) -> bytes:
+    """Rows as CSV (the header from every row's keys), with a BOM, lines ending in LF."""
+    columns = list(dict.fromkeys(key for row in rows for key in row))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([csv_cell(row.get(name)) for name in columns] for row in rows)
+    return out.getvalue().encode("utf-8-sig")
 
 
 def repair_counts(counts, texts: Texts) -> list[dict[str, object]]:

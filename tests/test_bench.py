@@ -11,6 +11,7 @@ import socketserver
 import subprocess
 import sys
 import threading
+from pathlib import Path
 
 import pytest
 from web_servers import run_async
@@ -182,3 +183,25 @@ def test_the_load_bench_compares_two_running_servers_and_prints_b_against_a():
     for level in (1, 2):
         assert re.search(rf"^at +{level} concurrent: throughput .* = {RATIO}; p95 .* = {RATIO}$", done.stdout, re.MULTILINE), done.stdout
     assert re.search(r"^B +\d+ sessions, 0 errors \(none\), 0 exception elements$", done.stdout, re.MULTILINE), done.stdout
+
+
+def test_the_serving_process_loads_neither_pandas_nor_the_export_engine_after_serving_every_page():
+    """Issue 9.3: what serving loads. Chart data are plain rows and Arrow tables, so pandas (about
+    40 MiB) stays out; vl-convert loads on the first export only. Read from the live server's
+    memory map (the packages' compiled modules) after every chapter in every language, and the
+    overview past its guess, went over the websocket. The pure-Python pipeline packages (pypinyin,
+    jieba) leave no trace there: tests/test_pipeline_web.py checks them in-process."""
+    from web_servers import site_server
+
+    load = load_module()
+
+    async def every_page(url: str) -> list:
+        pages = [(path, f"lang={lang}") for _, path in load.chapter_pages() for lang in LANGS]
+        results = [await load.open_session(url, path, query) for path, query in [*pages, ("", "lang=en&fig=park_firms_resumed")]]
+        return [r for r in results if not r.ok or r.exceptions]
+
+    with site_server() as server:
+        assert run_async(every_page(server)) == []
+        maps = Path(f"/proc/{server.pid}/maps").read_text()
+    assert "site-packages/pyarrow/" in maps  # the check sees a compiled package that is loaded
+    assert [name for name in ("pandas", "vl_convert") if f"site-packages/{name}/" in maps] == []

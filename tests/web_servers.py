@@ -64,6 +64,7 @@ def site_server(root: Path = ROOT, *, env: dict | None = None, wait_healthy: boo
     server = Server(f"http://127.0.0.1:{port}")
     server.output = lambda: log.read_text(encoding="utf-8", errors="replace")
     server.port = port
+    server.pid = proc.pid  # to look at what the serving process loaded (/proc/<pid>/maps)
     try:
         deadline = time.monotonic() + timeout
         while True:

@@ -19,7 +19,7 @@ from functools import wraps
 from pathlib import Path
 from types import MappingProxyType
 
-from datong import charts, paths
+from datong import charts, paths, tables
 from datong.figures import Figures, load_figures
 from datong.i18n import LANGUAGES, Texts, missing_keys, texts_for
 from datong.script import to_traditional
@@ -229,12 +229,9 @@ def arrow_table(rows: list[dict]):
     """Rows as an Arrow table, built once: ``st.vega_lite_chart`` takes it as any dataframe-like
     dataset and writes its Arrow stream on each run (about 4% of a new reader's CPU, measured
     with bench/ab_cpu.py), through its public data path rather than the private branch that
-    passes pre-encoded bytes through. Built with pyarrow directly: no pandas index or schema
-    metadata, and every row's keys, not the first row's, make the columns."""
-    import pyarrow as pa
-
-    columns = dict.fromkeys(name for row in rows for name in row)
-    return pa.Table.from_pydict({name: [row.get(name) for row in rows] for name in columns})
+    passes pre-encoded bytes through. Built by :func:`datong.charts.arrow_rows` (no pandas);
+    every row's keys, not the first row's, make the columns."""
+    return charts.arrow_rows(rows)
 
 
 def _arrow_spec(chart) -> Mapping:
@@ -264,8 +261,8 @@ def without_title(spec: Mapping) -> Mapping:
 def _ready(block: charts.ChartBlock, lang: str) -> ReadyChart:
     from datong.web.markdown import markdown_records
 
-    csv = block.table.to_csv(index=False).encode("utf-8-sig")
-    listed = markdown_records(block.table.to_dict("records"), texts(lang).labelled)
+    csv = tables.csv_bytes(block.table)
+    listed = markdown_records(block.table, texts(lang).labelled)
     panels = tuple(_arrow_spec(panel) for panel in block.panels)
     return ReadyChart(without_title(_arrow_spec(block.chart)), block.alt, block, csv, listed, panels)
 
@@ -288,14 +285,14 @@ class SourceFiles:
 
 @once_per_key()
 def source_files(lang: str) -> SourceFiles:
-    from datong import export, tables
+    from datong import export
     from datong.web.markdown import markdown_records
 
     figs, t = figures(), texts(lang)
     inferred = source_meta()["year_is_inferred"]
 
     def listed(derived: bool) -> str:
-        rows = tables.figures_table(figs, t, derived=derived).to_dict("records")
+        rows = tables.figures_table(figs, t, derived=derived)
         return markdown_records(rows, t.labelled)
 
     return SourceFiles(
