@@ -173,6 +173,19 @@ def window_score(text: str, traditional: bool | None = None) -> float:
     return total
 
 
+def prefix_window_scores(text: str, traditional: bool | None = None) -> list[float]:
+    """:func:`window_score` of every prefix of ``text``, the empty one first (one pass)."""
+    scores, total = [0.0], 0.0
+    for i, char in enumerate(text):
+        total += char_value(char)
+        if i and _is_han(text[i - 1]) and _is_han(char):
+            total += 0.6 if known_pair(text[i - 1], char) else -0.4
+        if traditional is not None and other_script(char, traditional):
+            total -= 0.8
+        scores.append(total)
+    return scores
+
+
 IMPLAUSIBLE = 0.3  # char_score below this: not a character a Chinese text would use
 
 

@@ -35,9 +35,10 @@ from datong.pipeline.plausibility import (
     REPLACEMENT,
     implausible,
     is_traditional,
+    prefix_window_scores,
     window_score,
 )
-from datong.pipeline.words import segment_score
+from datong.pipeline.words import is_word, prefix_segment_scores, segment_score
 
 TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 SYLLABLE = rf"[a-z{TONE_MARKED}]{{1,6}}"
@@ -323,23 +324,34 @@ _WORD_TRIGGER = 6.0  # how much better a stretch must read shifted to be looked 
 _WORD_PEEK = 6  # characters of a run the word model reads to see whether it may be out of step
 
 
-def _reads_as_words(text: str, traditional: bool | None) -> float:
-    return window_score(text, traditional) + _WORD_WEIGHT * segment_score(text)
+def _reads_as_words(text: str, traditional: bool | None) -> list[float]:
+    """How well each prefix of ``text`` reads, characters and words together (the empty one first)."""
+    characters = prefix_window_scores(text, traditional)
+    return [c + _WORD_WEIGHT * w for c, w in zip(characters, prefix_segment_scores(text), strict=True)]
+
+
+@lru_cache(maxsize=65536)
+def _shifted_lead(char: str) -> int | None:
+    """The lead byte of the mark whose trail byte this (two-byte) character begins with, if any."""
+    if char.isascii() or not is_run_char(char):
+        return None
+    return _MARK_BY_TRAIL.get(char.encode("gb18030")[0])
 
 
 def _reads_better_shifted(line: str, pos: int, traditional: bool | None) -> bool:
     """Does the stretch at ``pos`` read much better with a mark's lost lead byte put back before it?
     (A run of common characters out of step, `巴扑恪爆` for `“推算”，`, that nothing else gives away.)"""
-    if not is_run_char(line[pos]) or line[pos].isascii():
+    lead = _shifted_lead(line[pos])
+    if lead is None:
         return False
+    if is_word(line[pos : pos + 2]) or (pos and is_word(line[pos - 1 : pos + 1])):
+        return False  # it forms a word as it stands: text, not a run (and most text does: cheap)
     end = pos
     while end < len(line) and end - pos < _WORD_PEEK and is_run_char(line[end]) and not line[end].isascii():
         end += 1
     data = _run_bytes(line[pos:end])
-    lead = _MARK_BY_TRAIL.get(data[0])
-    if lead is None:
-        return False
     before = line[max(0, pos - 2) : pos]
+    now: list[float] = []
     best = -math.inf
     # one mark lost its lead byte, or two did (the second puts the run back in step: `卑` for `”“`)
     for cut in (None, 1, 3):
@@ -349,11 +361,12 @@ def _reads_better_shifted(line: str, pos: int, traditional: bool | None) -> bool
             shifted = _decode(bytes([lead]) + data[:cut] + bytes([_MARK_BY_TRAIL[data[cut]]]) + data[cut:])
         else:
             continue
-        if _PRIVATE_USE.search(shifted):
-            continue
+        if _PRIVATE_USE.search(shifted) or any(map(implausible, shifted[:2])):
+            continue  # garbage at once: not a reading that could be far better (and most are: cheap)
+        now = now or _reads_as_words(before + line[pos:end], traditional)
+        then = _reads_as_words(before + shifted, traditional)
         for k in range(2, min(len(shifted), end - pos) + 1):  # k characters each; it may be back in step sooner
-            now = _reads_as_words(before + line[pos : pos + k], traditional)
-            best = max(best, _reads_as_words(before + shifted[:k], traditional) - now)
+            best = max(best, then[len(before) + k] - now[len(before) + k])
     return best > _WORD_TRIGGER
 
 

@@ -85,6 +85,17 @@ def _single(char: str) -> float:
 @lru_cache(maxsize=262144)
 def segment_score(text: str) -> float:
     """Log-probability of the best segmentation of ``text`` into dictionary words (0 for "")."""
+    return prefix_segment_scores(text)[-1]
+
+
+@lru_cache(maxsize=262144)
+def is_word(text: str) -> bool:
+    """Is ``text`` (Traditional or Simplified) a word of the dictionary?"""
+    return "".join(_simple(c) if _is_han(c) else c for c in text) in _words()
+
+
+def prefix_segment_scores(text: str) -> list[float]:
+    """:func:`segment_score` of every prefix of ``text``, the empty one first (one pass)."""
     words = _words()
     simple = "".join(_simple(c) if _is_han(c) else c for c in text)
     n = len(simple)
@@ -100,4 +111,4 @@ def segment_score(text: str) -> float:
             word = words.get(simple[i:j])
             if word is not None and here + word > best[j]:
                 best[j] = here + word
-    return best[n]
+    return best
