@@ -131,3 +131,36 @@ def test_a_broken_source_description_fails_at_load_naming_file_and_field(tmp_pat
     path.write_text(text, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         source_meta(path)
+
+
+def test_after_warm_up_no_page_in_traditional_needs_the_converter_again():
+    """warm() converts every Traditional string a page shows, then frees OpenCC's dictionaries
+    (about 40 MiB): every chapter in zh-Hant, the overview past its guess, the served HTML and
+    the source chapter's files must then come from what was converted (none reloads them)."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from streamlit.testing.v1 import AppTest
+from datong import chapters, script
+from datong.web import shell, site_data, site_pages
+site_data.warm()
+assert script._converter.cache_info().currsize == 0, "warm() left the converter loaded"
+at = AppTest.from_file("app.py", default_timeout=60)
+at.query_params["lang"] = "zh-Hant"
+at.query_params["fig"] = "park_firms_resumed"
+at.run()
+for page in ("officials", "guidance", "departments", "safety", "firms", "source"):
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, page
+for chapter in chapters.CHAPTERS:
+    html = shell.chapter_html(site_pages.streamlit_index(), chapter, "zh-Hant", "http://localhost:8501",
+                              site_data.texts("zh-Hant"), site_data.figures())
+    assert "<h1" in html
+site_data.source_files("zh-Hant")
+print(script._converter.cache_info().currsize)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=paths.ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split()[-1] == "0"

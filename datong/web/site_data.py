@@ -146,6 +146,22 @@ def warm() -> None:
         source_files(lang)
         for chapter in chapters.CHAPTERS:
             chart_blocks(chapter.id, lang)
+    _convert_everything_traditional()
+
+
+def _convert_everything_traditional() -> None:
+    """Convert, once, every Simplified string a page may show in Traditional (reader text is
+    converted when it loads; labels, quotes and repair reasons on first use), then free the
+    converter: serving then needs no OpenCC dictionaries (see :func:`release_converters`)."""
+    from datong.script import release_converters
+
+    hant = texts("zh-Hant")
+    for figure in figures():
+        hant.label(figure)
+        hant.quote(figure)
+    for correction in corrections():
+        hant.reason(correction)
+    release_converters()
 
 
 @once_per_key()
