@@ -1,6 +1,6 @@
 """Server CPU per new reader of two or more running servers, interleaved, as ratios to the first.
 
-    python bench/ab_cpu.py http://127.0.0.1:8601 http://127.0.0.1:8602 [--sessions 20] [--rounds 5]
+    python bench/ab_cpu.py http://127.0.0.1:8601 http://127.0.0.1:8602 [--sessions 10] [--rounds 5] [--only source]
 
 For A/B tests of one change (issue 9.6: does a piece of speed machinery pay?): start the same
 tree with and without the change on two ports, then run this. Each round loads every chapter in
@@ -39,11 +39,16 @@ def cpu_seconds(process: psutil.Process) -> float:
     return times.user + times.system
 
 
-async def one_round(url: str, process: psutil.Process, sessions: int) -> tuple[float, int]:
-    """CPU ms per new reader over every chapter and language, and the errors seen."""
+def pages(only: list[str] | None) -> list[str]:
+    """The URL paths to load: every chapter's, or those named with --only."""
+    return [path for cid, path in chapter_pages() if not only or cid in only]
+
+
+async def one_round(url: str, process: psutil.Process, sessions: int, paths: list[str]) -> tuple[float, int]:
+    """CPU ms per new reader over these chapters in every language, and the errors seen."""
     errors, readers = 0, 0
     before = cpu_seconds(process)
-    for _, path in chapter_pages():
+    for path in paths:
         for lang in LANGS:
             for _ in range(sessions):
                 result = await open_session(url, path, f"lang={lang}")
@@ -57,10 +62,12 @@ async def main(argv=None) -> int:
     parser.add_argument("urls", nargs="+")
     parser.add_argument("--sessions", type=int, default=10, help="new readers per chapter and language per round")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--only", action="append", metavar="CHAPTER", help="only this chapter (repeatable)")
     args = parser.parse_args(argv)
+    paths = pages(args.only)
     processes = [server_process(url) for url in args.urls]
     for url in args.urls:  # warm: every chapter once, so no round pays a first build
-        for _, path in chapter_pages():
+        for path in paths:
             for lang in LANGS:
                 await open_session(url, path, f"lang={lang}")
     per_server: list[list[float]] = [[] for _ in args.urls]
@@ -68,7 +75,7 @@ async def main(argv=None) -> int:
     for number in range(1, args.rounds + 1):
         cells = []
         for index, (url, process) in enumerate(zip(args.urls, processes, strict=True)):
-            ms, failed = await one_round(url, process, args.sessions)
+            ms, failed = await one_round(url, process, args.sessions, paths)
             per_server[index].append(ms)
             errors += failed
             cells.append(f"{ms:7.1f}")

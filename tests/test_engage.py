@@ -31,6 +31,11 @@ def markdown_values(at: AppTest) -> list[str]:
     return [m.value for m in at.markdown]
 
 
+def parallel_paragraphs(at: AppTest, side: str) -> list[str]:
+    """The side-by-side block's paragraphs of one side ("zh" or "en"), each as its HTML."""
+    return re.findall(rf'<p class="parallel-{side}[^"]*".*?</p>', "".join(markdown_values(at)))
+
+
 def button(at: AppTest, key: str):
     return next(b for b in at.button if b.key == key)
 
@@ -188,9 +193,7 @@ def test_paragraph_of_gives_every_reported_figure_a_paragraph():
 @pytest.mark.parametrize(("lang", "script"), [("zh-Hans", "zh-Hans"), ("zh-Hant", "zh-Hant"), ("en", "zh-Hans")])
 def test_the_source_chapter_shows_the_report_beside_the_english_paragraph_by_paragraph(lang, script):
     at = run("source", lang)
-    shown = markdown_values(at)
-    chinese = [m for m in shown if 'class="parallel-zh' in m]
-    english = [m for m in shown if 'class="parallel-en' in m]
+    chinese, english = parallel_paragraphs(at, "zh"), parallel_paragraphs(at, "en")
     assert len(chinese) == len(english) == 12
     assert all(f'lang="{script}"' in m for m in chinese)
     assert "<mark>" not in "".join(chinese + english)  # nothing picked, nothing marked
@@ -202,9 +205,7 @@ def test_picking_a_figure_marks_its_quote_in_the_chinese_and_its_paragraph_in_th
     at = run("source", lang)
     next(s for s in at.selectbox if s.key == engage.PARALLEL_PICK).set_value("firms_helped_transport_permits").run()
     assert not at.exception
-    shown = markdown_values(at)
-    chinese = [m for m in shown if 'class="parallel-zh' in m]
-    english = [m for m in shown if 'class="parallel-en' in m]
+    chinese, english = parallel_paragraphs(at, "zh"), parallel_paragraphs(at, "en")
     quote = site_data.texts(lang).quote(FIGURES["firms_helped_transport_permits"])
     assert [i for i, m in enumerate(chinese) if "<mark>" in m] == [10]
     assert f"<mark>{quote}</mark>" in chinese[10]
