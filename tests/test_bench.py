@@ -205,3 +205,18 @@ def test_the_serving_process_loads_neither_pandas_nor_the_export_engine_after_se
         maps = Path(f"/proc/{server.pid}/maps").read_text()
     assert "site-packages/pyarrow/" in maps  # the check sees a compiled package that is loaded
     assert [name for name in ("pandas", "vl_convert") if f"site-packages/{name}/" in maps] == []
+
+
+def test_the_ab_bench_prints_cpu_per_reader_and_ratios_for_running_servers():
+    """bench/ab_cpu.py finds each server by its port and prints medians and ratios to the first."""
+    from web_servers import site_server
+
+    with site_server() as server:
+        argv = [sys.executable, str(BENCH / "ab_cpu.py"), server, server, "--sessions", "1", "--rounds", "2", "--only", "guidance"]
+        done = subprocess.run(argv, cwd=paths.ROOT, text=True, capture_output=True, timeout=240)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    rounds = re.findall(rf"^round (\d): +({NUMBER}) +({NUMBER})  ms CPU per new reader$", done.stdout, re.MULTILINE)
+    assert [r[0] for r in rounds] == ["1", "2"] and all(float(a) > 0 and float(b) > 0 for _, a, b in rounds)
+    medians = re.findall(rf"^{re.escape(server)}: median ({NUMBER}) ms per new reader = (\d+\.\d\d)× the first$", done.stdout, re.MULTILINE)
+    assert len(medians) == 2 and medians[0][1] == "1.00"
+    assert "errors and exception elements: 0" in done.stdout
