@@ -38,6 +38,7 @@ class Tally:
     documents: int = 0
     flagged_documents: int = 0
     clean_spots: int = 0
+    spots: int = 0
     runs: int = 0
     seconds: float = 0.0
 
@@ -78,6 +79,7 @@ def measure(count: int, seed: int = 0) -> Tally:
         tally.silent += [(index, *s) for s in silent]
         tally.documents += 1
         tally.flagged_documents += bool(result.unresolved)
+        tally.spots += len(result.unresolved)
         tally.runs += damaged.runs
         tally.clean_spots += len(repair(damaged.clean).unresolved)
     return tally
@@ -93,6 +95,7 @@ def main(argv=None) -> int:
     print(f"documents: {t.documents} ({t.characters} characters, {t.runs} runs thrown out of step)")
     print(f"characters right: {t.right / t.characters:.4%} (target >= 99.5%)")
     print(f"differences left: {t.differences}, of them silent (no flag within {NEAR} columns): {len(t.silent)} (target 0)")
+    print(f"spots named for a person to check: {t.spots} ({t.spots / t.documents:.1f} a document)")
     print(f"documents flagged (exit 1): {t.flagged_documents}; spots on the clean documents (false flags): {t.clean_spots}")
     print(f"repair time: {t.seconds / t.documents * 1000:.1f} ms per document")
     for silent in t.silent[: args.show]:

@@ -16,6 +16,7 @@ from datong.pipeline.repair import (
     repair,
     unresolved_spots,
 )
+from datong.pipeline.spots import find_spots
 
 META = json.loads(paths.SOURCE_META.read_text(encoding="utf-8"))
 
@@ -291,3 +292,59 @@ def test_a_guessed_character_is_flagged_at_its_own_column_after_an_earlier_run_o
     for spot in guesses:
         guess = spot.reason.split("re-decoded, but ")[1].split(" here is a guess")[0]
         assert line[spot.column - 1 : spot.column - 1 + len(guess)] == guess, (spot, line)
+
+
+# --- confidence: a guess is named, never passed off as the text -------------------------------
+# Each garbled line below is one the simulator (tests/damage.py) made; before these checks the
+# repair handed back the wrong character with exit 0.
+
+
+def test_a_character_its_reading_chose_among_homophones_is_flagged_naming_the_others():
+    # 步瑞吉 lost the trail byte of 步 (B2 BD); its reading bù fits 不 步 部 布 … with the lead byte B2.
+    result = repair("報道沒(méi)有給出(chū)三家企業的員工總數徊�(bù)瑞吉製衣的返崗人數也沒有提到。")
+    line = result.traditional.split("\n")[0]
+    [spot] = [s for s in result.unresolved if "from its reading bù" in s.reason]
+    guess = spot.reason.split("re-decoded, but ")[1][0]
+    assert line[spot.column - 1] == guess
+    assert "步" in spot.reason.split("it could be ")[1] or guess == "步"
+
+
+def test_a_simplified_character_a_decoding_gives_in_traditional_text_is_flagged():
+    # ；富華 lost the lead byte of ；, and the decoding the scores chose reads 。换華: 换 is not in Big5.
+    result = repair("單(dān)位為人數(shuò),兩(liàng)項都是下限。樂森黑馬樂器返崗員工12,;蝗A服飾返(fǎn)崗員工12。")
+    [spot] = [s for s in result.unresolved if "Simplified character in Traditional text" in s.reason]
+    assert "'换'" in spot.reason
+    assert result.traditional.split("\n")[0][spot.column - 1] == "换"
+
+
+def test_variants_both_scripts_write_are_not_flagged_in_traditional_text():
+    text = "這裡的報導說，公里數、峰會、准許、吃飯和群眾的說法都對。這個報導裡沒有錯字。"
+    assert find_spots(text) == []
+    assert find_spots(text + "换個說法。")[0].reason.endswith("'换'")
+
+
+def test_a_traditional_character_in_simplified_text_is_flagged():
+    [spot] = find_spots("报道说这里的企业已经复工，这里的规定说過了。这个报道里没有错字。")
+    assert "Traditional character in Simplified text" in spot.reason and spot.column == 20
+
+
+def test_a_rare_character_a_decoding_gives_in_no_word_with_its_neighbours_is_flagged():
+    # ：已復工 lost the lead byte of 已; the scores preferred a lost 。 and 貉, which makes no word with 。 or 復.
+    result = repair("你的估(gū)計:褟凸さ钠髽I(yè)有(yǒu)多少家")
+    assert result.traditional.split("\n")[0].startswith("你的估計。貉復工的企業")
+    [spot] = [s for s in result.unresolved if "rare character in no word" in s.reason]
+    assert (spot.column, spot.reason.split("re-decoded, but ")[1][0]) == (6, "貉")
+
+
+def test_a_common_decoding_in_words_raises_no_rare_character_flag():
+    result = repair(garble("“前不久，一批3600個口罩已經送達。"))
+    assert result.traditional.startswith("“前不久")
+    assert not [s for s in result.unresolved if "rare character" in s.reason]
+
+
+def test_the_word_model_reads_a_traditional_character_as_the_simplified_one_it_stands_for():
+    from datong.pipeline.words import segment_score, word_cost
+
+    assert word_cost("業") == word_cost("业") > -18.0  # -18 is a character the dictionary lacks
+    assert segment_score("復工的企業") == segment_score("复工的企业")
+    assert segment_score("。貉復") < segment_score("：已復")

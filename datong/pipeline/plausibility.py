@@ -64,7 +64,7 @@ HAN = r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
 _HAN = re.compile(HAN)
 
 
-def _is_han(char: str) -> bool:
+def is_han(char: str) -> bool:
     if len(char) != 1:
         return False
     code = ord(char)
@@ -78,7 +78,7 @@ def char_score(char: str) -> float | None:
         return None
     if char in CJK_PUNCTUATION:
         return 1.0
-    if not _is_han(char):
+    if not is_han(char):
         return 0.0
     simplified = to_simplified(char)
     levels = [level for level in (_gb2312_level(simplified), _big5_level(char)) if level]
@@ -143,17 +143,27 @@ def other_script(char: str, traditional: bool) -> bool:
     """Is this Han character only of the other script (a Simplified form in Traditional text)?"""
     from datong.script import _converter
 
-    if not _is_han(char):
+    if not is_han(char):
         return False
     if traditional:
         return _converter("s2t").convert(char) != char and _converter("t2s").convert(char) == char
     return _converter("t2s").convert(char) != char and _converter("s2t").convert(char) == char
 
 
+@lru_cache(maxsize=65536)
+def outside_script(char: str, traditional: bool) -> bool:
+    """Is this a form of the other script that the text's own character set lacks (换 in a
+    Traditional text: not in Big5; 華 in a Simplified one: not in GB2312)? Stricter than
+    :func:`other_script`: variants both scripts write (里, 峰, 准, 吃, 群) pass."""
+    if not other_script(char, traditional):
+        return False
+    return (_big5_level(char) if traditional else _gb2312_level(char)) == 0
+
+
 def is_traditional(text: str) -> bool | None:
     """Is the text in Traditional characters (True), Simplified (False), or too short to tell (None)?
     Judged on its first 20,000 Han characters: the script with at least 3 of its own, and more."""
-    han = [c for c in text[:60_000] if _is_han(c)][:20_000]
+    han = [c for c in text[:60_000] if is_han(c)][:20_000]
     traditional = sum(other_script(c, False) for c in han)
     simplified = sum(other_script(c, True) for c in han)
     if max(traditional, simplified) < 3 or traditional == simplified:
@@ -166,7 +176,7 @@ def window_score(text: str, traditional: bool | None = None) -> float:
     adds 0.6, one it does not takes 0.4 off; a character of the other script takes 0.8 off."""
     total = sum(map(char_value, text))
     for a, b in pairwise(text):
-        if _is_han(a) and _is_han(b):
+        if is_han(a) and is_han(b):
             total += 0.6 if known_pair(a, b) else -0.4
     if traditional is not None:
         total -= 0.8 * sum(other_script(c, traditional) for c in text)
@@ -178,7 +188,7 @@ def prefix_window_scores(text: str, traditional: bool | None = None) -> list[flo
     scores, total = [0.0], 0.0
     for i, char in enumerate(text):
         total += char_value(char)
-        if i and _is_han(text[i - 1]) and _is_han(char):
+        if i and is_han(text[i - 1]) and is_han(char):
             total += 0.6 if known_pair(text[i - 1], char) else -0.4
         if traditional is not None and other_script(char, traditional):
             total -= 0.8
@@ -195,7 +205,7 @@ def implausible(char: str) -> bool:
     code = ord(char)
     if char == REPLACEMENT or 0xE000 <= code <= 0xF8FF:
         return True
-    if _is_han(char):
+    if is_han(char):
         score = char_score(char)
         return score is not None and score < IMPLAUSIBLE
     if 0xFF01 <= code <= 0xFF5E:  # full-width ASCII forms other than the marks Chinese uses

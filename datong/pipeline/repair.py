@@ -34,11 +34,13 @@ from datong.pipeline.plausibility import (
     HAN,
     REPLACEMENT,
     implausible,
+    is_han,
     is_traditional,
+    known_pair,
     prefix_window_scores,
     window_score,
 )
-from datong.pipeline.words import is_word, prefix_segment_scores, segment_score
+from datong.pipeline.words import is_word, prefix_segment_scores, segment_score, word_cost
 
 TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 SYLLABLE = rf"[a-z{TONE_MARKED}]{{1,6}}"
@@ -146,6 +148,9 @@ class _Candidate:
     replacement: str
     prior: float
     guessed: bool = False  # any of 126 lead bytes would do: applied only when very sure
+    # A character a reading chose among characters that sound the same (a byte of it was lost):
+    # its column in the replacement, the reading, and the others it could be. Always flagged.
+    by_reading: tuple[int, str, tuple[str, ...]] | None = None
 
 
 def _quote_balance(text: str) -> tuple[int, int]:
@@ -234,6 +239,11 @@ _TAIL_REACH = 24  # characters before a lost byte where the run it ends may have
 _TWICE_REACH = 8  # characters within which a second lost byte is looked for  # a comma or lost-byte mark stacked before the opener goes with it
 
 
+def _homophones(column: int, syllable: str, others: tuple[str, ...]) -> tuple[int, str, tuple[str, ...]] | None:
+    """What a candidate records of a character its reading chose: nothing when no other fits."""
+    return (column, syllable, others) if others else None
+
+
 def _candidates(line: str, s: int, budget: _Budget):
     """Every decoding of a misaligned run starting at ``s``, by what was lost:
 
@@ -243,7 +253,7 @@ def _candidates(line: str, s: int, budget: _Budget):
     """
     found: list[_Candidate] = []
 
-    def keep(start: int, stop: int, decoded: str, prior: float, guessed: bool) -> None:
+    def keep(start: int, stop: int, decoded: str, prior: float, guessed: bool, by_reading=None) -> None:
         # Where the decoding is back in step (after a trail byte read alone, `t` in `瓌t`), it reads
         # as the text does: the run ends there, and what follows is looked at on its own.
         if _PRIVATE_USE.search(decoded):
@@ -253,7 +263,9 @@ def _candidates(line: str, s: int, budget: _Budget):
         same = _common_prefix(decoded[::-1], line[start:stop][::-1])
         if same < len(decoded) and decoded[len(decoded) - same :].strip(REPLACEMENT):
             decoded, stop = decoded[: len(decoded) - same], stop - same
-        found.append(_Candidate(start, stop, decoded, prior, guessed))
+        if by_reading and by_reading[0] >= len(decoded):
+            by_reading = None  # the guessed character was the part the text already reads
+        found.append(_Candidate(start, stop, decoded, prior, guessed, by_reading))
 
     def run_from(start: int) -> tuple[int, bytes] | None:
         end = min(_run_end(line, start), start + _MAX_RUN)
@@ -275,18 +287,21 @@ def _candidates(line: str, s: int, budget: _Budget):
             reading = _READING_AFTER.match(line, stop) if stop > end else None
             if reading:  # the last character lost its trail byte; its reading says which it was
                 lead = (prefix + data)[-1:]
-                for trail in range(0x40, 0xFF):
-                    char = _decode(lead + bytes([trail]))
-                    if len(char) == 1 and not implausible(char) and reading.group("syllable") in readings(char):
-                        keep(start, stop, decoded[:-1] + char, prior + 0.3, guessed)
+                syllable = reading.group("syllable")
+                chars = [_decode(lead + bytes([trail])) for trail in range(0x40, 0xFF)]
+                sounding = [c for c in chars if len(c) == 1 and not implausible(c) and syllable in readings(c)]
+                for char in sounding:
+                    others = tuple(c for c in sounding if c != char)
+                    keep(start, stop, decoded[:-1] + char, prior + 0.3, guessed, _homophones(len(decoded) - 1, syllable, others))
 
     alone = _READING_AFTER.match(line, s + 1) if 0x40 <= ord(line[s]) <= 0x7E and line[s].isalpha() else None
     if alone and (s == 0 or not line[s - 1].isascii()):  # a trail byte alone, then its character's reading
         syllable = alone.group("syllable")
-        for lead in _LEAD_BYTES:
-            char = _decode(bytes([lead, ord(line[s])]))
-            if len(char) == 1 and syllable in readings(char):
-                found.append(_Candidate(s, s + 1, char, 0.5))
+        chars = [_decode(bytes([lead, ord(line[s])])) for lead in _LEAD_BYTES]
+        sounding = list(dict.fromkeys(c for c in chars if len(c) == 1 and syllable in readings(c)))
+        for char in sounding:
+            others = tuple(c for c in sounding if c != char and not implausible(c))
+            found.append(_Candidate(s, s + 1, char, 0.5, by_reading=_homophones(0, syllable, others)))
 
     straddle = _STRADDLE_OPENER.match(line, s) if s > 0 else None
     if straddle and (run := run_from(straddle.end())):
@@ -481,6 +496,23 @@ def _agreed(words: _Choice, characters: _Choice) -> _Choice:
     return words
 
 
+_LONE_RARE = -10.5  # a character this rare as a word of its own (赫 -11.5, 淮 -10.7; 富 -10.0, 收 -8.9)
+
+
+def _lone_rare_at(before: str, text: str, after: str) -> int | None:
+    """The column in ``text`` of the first rare character that makes a word with neither neighbour
+    (。貉 for ：已: a mark's lost byte against a character's), or None. Misread bytes give such
+    characters; a text uses them in words."""
+    line = before[-1:] + text + after[:1]
+    for i, char in enumerate(text, start=len(before[-1:])):
+        if not is_han(char) or word_cost(char) >= _LONE_RARE:
+            continue
+        pairs = [pair for pair in (line[i - 1 : i + 1], line[i : i + 2]) if len(pair) == 2]
+        if not any(is_word(pair) or known_pair(*pair) for pair in pairs):
+            return i - len(before[-1:])
+    return None
+
+
 def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit], list[Flag]]:
     """The re-decodings of one line's misaligned runs, and the spots it would not decide."""
     budget = budget or _Budget(len(line))
@@ -543,6 +575,25 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             )
         elif best.guessed and sure < SURE_OF_A_GUESS:
             flags.append(Flag(best.start - shift, f"re-decoded by guessing a lost lead byte (confidence {sure}): check it"))
+        if best.by_reading and (choice.doubt is None or not choice.doubt[0] <= best.by_reading[0] < choice.doubt[1]):
+            column, syllable, others = best.by_reading
+            flags.append(
+                Flag(
+                    best.start - shift,
+                    f"re-decoded, but {best.replacement[column]} here is a guess from its reading {syllable}"
+                    f" (it could be {', '.join(others[:4])}): check it",
+                    offset=column,
+                )
+            )
+        lone = _lone_rare_at(work[: best.start], best.replacement, work[best.end :])
+        if lone is not None and not any(f.column == best.start - shift and f.offset == lone for f in flags):
+            flags.append(
+                Flag(
+                    best.start - shift,
+                    f"re-decoded, but {best.replacement[lone]} here is a rare character in no word with its neighbours: check it",
+                    offset=lone,
+                )
+            )
         b_old, b_new = _quote_balance(before), _quote_balance(best.replacement)
         balance = (balance[0] - b_old[0] + b_new[0], balance[1] - b_old[1] + b_new[1])
         work = work[: best.start] + best.replacement + work[best.end :]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from datong.pipeline.plausibility import HAN, REPLACEMENT, implausible
+from datong.pipeline.plausibility import HAN, REPLACEMENT, implausible, is_traditional, outside_script
 from datong.pipeline.repair import SYLLABLE, Spot, readings
 
 _RUN_REACH = 12  # how far back a misaligned run that ends at a spot may reach
@@ -29,9 +29,23 @@ _CHECKS = [
 ]  # fmt: skip
 
 
+def _stretches(line: str, bad) -> list[tuple[int, int]]:
+    """Start and end of each stretch of neighbouring characters for which ``bad`` holds."""
+    found, start = [], None
+    for column, char in enumerate(line + "\n"):
+        if char != "\n" and bad(char):
+            start = column if start is None else start
+        elif start is not None:
+            found.append((start, column))
+            start = None
+    return found
+
+
 def find_spots(text: str) -> list[Spot]:
     """Every spot in ``text`` that looks like damage, in order."""
     spots: dict[tuple[int, int], Spot] = {}
+    traditional = is_traditional(text)
+    other = "a Simplified character in Traditional text" if traditional else "a Traditional character in Simplified text"
     for number, line in enumerate(text.split("\n"), start=1):
         if not line:
             continue
@@ -54,12 +68,9 @@ def find_spots(text: str) -> list[Spot]:
                 if reason.startswith("a pinyin") and match.group(0)[1:-1] not in readings(line[match.start() - 1]):
                     continue
                 add(match.start(), match.end(), reason)
-        start = None
-        for column, char in enumerate(line + "\n"):
-            bad = char != "\n" and char != REPLACEMENT and implausible(char)
-            if bad and start is None:
-                start = column
-            elif not bad and start is not None:
-                add(start, column, f"implausible character(s) {line[start:column]!r}")
-                start = None
+        for start, end in _stretches(line, lambda c: c != REPLACEMENT and implausible(c)):
+            add(start, end, f"implausible character(s) {line[start:end]!r}")
+        if traditional is not None:
+            for start, end in _stretches(line, lambda c: outside_script(c, traditional)):
+                add(start, end, f"{other} (misread bytes give either script): {line[start:end]!r}")
     return sorted(spots.values(), key=lambda s: (s.line, s.column))

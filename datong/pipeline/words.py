@@ -82,6 +82,11 @@ def _single(char: str) -> float:
     return _OTHER
 
 
+def word_cost(char: str) -> float:
+    """How unlikely a character is as a word of its own (a log-probability; Traditional read as Simplified)."""
+    return _single(_simple(char) if _is_han(char) else char)
+
+
 @lru_cache(maxsize=262144)
 def segment_score(text: str) -> float:
     """Log-probability of the best segmentation of ``text`` into dictionary words (0 for "")."""
@@ -102,7 +107,7 @@ def prefix_segment_scores(text: str) -> list[float]:
     best = [0.0] + [-math.inf] * n
     for i in range(n):
         here = best[i]
-        one = here + _single(text[i])
+        one = here + _single(simple[i])
         if one > best[i + 1]:
             best[i + 1] = one
         if not _is_han(simple[i]):
