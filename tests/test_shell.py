@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from web_servers import Collected
 
-from datong import chapters
+from datong import chapters, paths
 from datong.chapters import CHAPTERS
 from datong.i18n import LANGUAGES
 from datong.web import shell, site_data, site_pages
@@ -177,6 +177,16 @@ def test_the_public_base_url_comes_from_the_setting_or_the_server(monkeypatch, c
 
 def test_no_element_of_the_served_text_comes_from_markup_in_the_text_files():
     html = site_pages.chapter_page("overview", "en", BASE).decode("utf-8")
-    body = html[html.index('<div id="root">') :]
+    body = html[html.index('<div id="root">') : html.rindex("<style>")]  # the site's style rules follow the text
     tags = set(re.findall(r"<([a-z0-9]+)", body))
     assert tags <= {"div", "main", "p", "a", "small", "article", "h1", "h2", "strong", "em", "section", "ul", "ol", "li", "nav", "blockquote"}
+
+
+def test_every_served_page_carries_the_site_style_once_at_the_end_of_its_body():
+    """A run no longer sends the rules (issue 9: 10 KB and a dedent per reader): the page must."""
+    rules = paths.SITE_CSS.read_text(encoding="utf-8")
+    for chapter in chapters.CHAPTERS:
+        for lang in LANGUAGES:
+            html = site_pages.chapter_page(chapter.id, lang, BASE).decode("utf-8")
+            assert html.count(rules) == 1, (chapter.id, lang)
+            assert html.rstrip().endswith(f"<style>{rules}</style></body>\n</html>"), (chapter.id, lang)

@@ -91,11 +91,6 @@ def _set_document_language(lang: str) -> None:
     st.session_state[_DOCUMENT_LANG] = lang
 
 
-def _site_styles() -> None:
-    """The site's style rules (``datong/site.css``): sent on every run, or they would go."""
-    st.html(site_data.site_css())
-
-
 def _language_control(lang: str, key: str, **layout) -> None:
     """The three languages as one control; choosing one writes it to the session and the URL."""
     st.session_state[key] = lang  # allowed: set before the widget exists in this run
@@ -134,9 +129,9 @@ def _top_bar(lang: str, navigation: _Navigation) -> None:
 
 
 def _invisible(lang: str) -> None:
-    """The style rules and the document language: elements with nothing to see (site.css hides the box)."""
+    """The document language: an element with nothing to see (site.css hides the box). The style
+    rules come with the page itself (:func:`datong.web.shell.chapter_html`)."""
     with st.container(key="site-invisible"):
-        _site_styles()
         _set_document_language(lang)
 
 

@@ -45,7 +45,8 @@ def chapter_page(chapter_id: str, lang: str, base: str, stray: bool = False) -> 
     chapter = chapters.BY_ID[chapter_id]
     report = site_data.article().lines(lang) if chapter_id == "source" else ()
     html = shell.chapter_html(
-        streamlit_index(), chapter, lang, base, site_data.texts(lang), site_data.figures(), report, noindex=stray
+        streamlit_index(), chapter, lang, base, site_data.texts(lang), site_data.figures(), report, noindex=stray,
+        style=site_data.site_css(),
     )
     return html.encode("utf-8")
 
