@@ -239,3 +239,16 @@ def test_the_source_chapters_downloads_are_all_there_and_none_reruns_the_page(la
     expected = [strings[k] for k in ("ui.download_csv", "ui.download_json", "ui.download_article", "source.download_poster", "source.download_poster_text")]
     assert [b.proto.label for b in buttons] == expected
     assert all(b.proto.ignore_rerun for b in buttons)  # a rerun could drop a file still being fetched
+
+
+def test_the_phone_menu_draws_its_chapter_links_only_while_open():
+    """Closed (every desktop reader, most phone ones), it costs one element, not seven (issue 9)."""
+    strings = load_strings("en")
+    nav = [strings[f"chapters.{c.id}.nav"] for c in CHAPTERS]
+    at = run("safety", lang="en")
+    links = [link.label for link in at.get("page_link")]
+    assert links.count(strings["chapters.officials.nav"]) == 1  # the row only: the closed menu has none
+    assert [label for label in links if label in nav][:7] == nav  # the desktop row, in reading order
+    menu = at.get("popover")[0]
+    assert menu.proto.popover.label == strings["nav.chapters"]
+    assert not menu.proto.popover.open

@@ -107,7 +107,7 @@ def _chapter_links(lang: str, navigation: _Navigation) -> None:
         st.page_link(navigation.by_chapter[chapter.id], label=texts(f"chapters.{chapter.id}.nav"), query_params={"lang": lang})
 
 
-def _top_bar(lang: str, navigation: _Navigation) -> None:
+def _top_bar(lang: str, navigation: _Navigation, here: str) -> None:
     """The site's own navigation at the top of every page, with the language control beside it.
 
     Not Streamlit's: its sidebar list put a ``<div>`` inside its ``<ul>`` (axe: list, listitem),
@@ -115,14 +115,20 @@ def _top_bar(lang: str, navigation: _Navigation) -> None:
     top bar hides chapters in an overflow menu. These are plain links, always visible: a row on
     a desktop, a "Chapters" menu on a phone (site.css shows one or the other), and the language
     control always in sight, in the first row.
+
+    The phone menu draws its links only while it is open (opening it reruns the page): closed,
+    as it is for every reader on a desktop and most on a phone, it costs one element, not seven.
+    Its key names the chapter (``here``), so a menu left open on one page is closed on the next.
     """
     texts = site_data.texts(lang)
     with st.container(key="site-bar"):
         with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="distribute", key="site-bar-row"):
             st.page_link(navigation.by_chapter[chapters.DEFAULT.id], label=texts("site.title"), query_params={"lang": lang})
             with st.container(horizontal=True, vertical_alignment="center", horizontal_alignment="right", width="content", key="site-bar-end"):
-                with st.popover(texts("nav.chapters"), key="site-nav-menu"):
-                    _chapter_links(lang, navigation)
+                menu = st.popover(texts("nav.chapters"), key=f"site-nav-menu-{here}", on_change="rerun")
+                if menu.open:
+                    with menu:
+                        _chapter_links(lang, navigation)
                 _language_control(lang, _PICKER, label_visibility="collapsed")
         with st.container(horizontal=True, gap="small", key="site-nav"):
             _chapter_links(lang, navigation)
@@ -224,7 +230,8 @@ def route() -> None:
     navigation = st.navigation(sections, position="hidden")
     st.set_page_config(page_title=f"{navigation.title} · {texts('site.title')}", page_icon="🏭", layout="centered")
     _invisible(lang)
-    _top_bar(lang, _navigation_pages(lang))
+    here = next((c for c, page in _navigation_pages(lang).by_chapter.items() if page.url_path == navigation.url_path), "home")
+    _top_bar(lang, _navigation_pages(lang), here)
     if stray and navigation.url_path == stray:
         st.info(texts("site.page_not_found"))  # says nothing of the address: never echo what a reader typed
     _local.routed = True

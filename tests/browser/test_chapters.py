@@ -271,6 +271,10 @@ def test_on_a_phone_the_chapters_menu_opens_and_lists_every_chapter_as_a_link(br
         page.wait_for_url("**/firms?*")
         expect(page.locator(f"{MAIN} h1").first).to_have_text(expected_title("firms", lang))
         assert query_lang(page.url) == [lang]
+        wait_ready(page)  # the menu is drawn per page and only while open: the next page's is closed
+        expect(page.get_by_test_id("stPopoverBody")).to_have_count(0)
+        page.locator(SITE_BAR).get_by_role("button", name=load_strings(lang)["nav.chapters"]).press("Enter")
+        expect(page.get_by_test_id("stPopoverBody").get_by_test_id("stPageLink-NavLink")).to_have_count(len(CHAPTERS))
 
 
 def test_once_answered_the_overview_leads_with_its_finding_above_the_park_chart_on_the_first_screen(browser, server):
