@@ -225,14 +225,18 @@ def body_html(chapter: Chapter, lang: str, base: str, texts: Texts, figures: Fig
 
 
 def chapter_html(template: str, chapter: Chapter, lang: str, base: str, texts: Texts, figures: Figures,
-                 report: tuple[str, ...] = (), *, noindex: bool = False, style: str = "") -> str:  # fmt: skip
+                 report: tuple[str, ...] = (), *, noindex: bool = False, style: str = "",
+                 preload: str = "") -> str:  # fmt: skip
     """Streamlit's ``index.html`` (``template``) with this chapter's head, language and text, and
     the site's style rules (``style``, a ``<style>`` element) at the end of the body: there they
     follow Streamlit's own rules, as when a run drew them, and the page is styled from its first
-    paint, without a run sending 10 KB of rules (and Streamlit dedenting them) for every reader."""
+    paint, without a run sending 10 KB of rules (and Streamlit dedenting them) for every reader.
+    ``preload``: ``<link>`` elements for the head (a chapter with charts asks for their scripts early)."""
     html = re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', template, count=1)
     html = re.sub(r"<title>.*?</title>", lambda _: head_html(head_for(chapter, lang, base, texts, noindex=noindex)), html, count=1, flags=re.DOTALL)
     html = html.replace('href="./favicon.png"', 'href="./favicon.svg" type="image/svg+xml"', 1)
+    if preload:
+        html = html.replace("</head>", f"{preload}</head>", 1)
     html = re.sub(r"<noscript>.*?</noscript>", "", html, count=1, flags=re.DOTALL)  # the served text says it instead
     body = body_html(chapter, lang, base, texts, figures, report)
     html = html.replace(_ROOT, f'<div id="root">{body}</div>', 1)

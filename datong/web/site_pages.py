@@ -11,7 +11,7 @@ from functools import cache
 
 from datong import chapters
 from datong.i18n import LANGUAGES
-from datong.web import shell, site_data
+from datong.web import preload, shell, site_data
 
 
 @cache
@@ -47,6 +47,7 @@ def chapter_page(chapter_id: str, lang: str, base: str, stray: bool = False) -> 
     html = shell.chapter_html(
         streamlit_index(), chapter, lang, base, site_data.texts(lang), site_data.figures(), report, noindex=stray,
         style=site_data.site_css(),
+        preload=preload.preload_links(preload.chart_chunks()) if chapter.key_figures else "",  # its charts
     )
     return html.encode("utf-8")
 

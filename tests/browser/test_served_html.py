@@ -105,3 +105,18 @@ def test_a_figure_permalink_opens_with_the_figures_source_shown(browser, server)
         main = page.get_by_test_id("stMain")
         quote = "收集整理323个用工岗位"
         main.get_by_text(quote, exact=False).first.wait_for(timeout=20_000)
+
+
+def test_a_chapter_with_charts_fetches_each_chart_script_it_preloads_once_and_finds_it(browser, server):
+    from datong.web import preload
+
+    with opened_page(browser, locale="en-US") as page:
+        fetched: list[tuple[str, int]] = []
+        page.on("response", lambda response: fetched.append((response.url.rsplit("/", 1)[-1], response.status)))
+        messages = console_collector(page)
+        open_ready(page, f"{server}/firms?lang=en")
+        assert wait_for_chart_marks(page) >= 1
+        chunks = set(preload.chart_chunks())
+        ours = [(name, status) for name, status in fetched if name in chunks]
+        assert sorted(ours) == sorted((name, 200) for name in chunks)  # every one, once, found
+        assert [m for m in messages if "preload" in m.lower() or "Content Security Policy" in m] == []
