@@ -40,6 +40,13 @@ class Page:
     redirect: str = ""  # relative address to send the reader to instead
 
 
+def charts_on_arrival(chapter: chapters.Chapter) -> bool:
+    """Does the chapter draw charts as soon as it opens? The overview asks its question first
+    (its charts wait for the answer), so it does not compete for the first screen with 1 MB of
+    chart script; guidance and the source chapter have no chart."""
+    return bool(chapter.key_figures) and chapter is not chapters.DEFAULT
+
+
 @cache
 def chapter_page(chapter_id: str, lang: str, base: str, stray: bool = False) -> bytes:
     chapter = chapters.BY_ID[chapter_id]
@@ -47,7 +54,7 @@ def chapter_page(chapter_id: str, lang: str, base: str, stray: bool = False) -> 
     html = shell.chapter_html(
         streamlit_index(), chapter, lang, base, site_data.texts(lang), site_data.figures(), report, noindex=stray,
         style=site_data.site_css(),
-        preload=preload.preload_links(preload.chart_chunks()) if chapter.key_figures else "",  # its charts
+        preload=preload.preload_links(preload.chart_chunks()) if charts_on_arrival(chapter) else "",
     )
     return html.encode("utf-8")
 
