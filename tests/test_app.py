@@ -252,3 +252,19 @@ def test_the_phone_menu_draws_its_chapter_links_only_while_open():
     menu = at.get("popover")[0]
     assert menu.proto.popover.label == strings["nav.chapters"]
     assert not menu.proto.popover.open
+
+
+@pytest.mark.parametrize("chapter", ["overview", "safety", "source"])
+def test_the_share_fold_draws_the_link_and_embed_code_only_while_open(chapter):
+    from datong.web.share import share_key
+
+    at = run(chapter, lang="en")
+    shown = lambda: [code.value for code in at.get("code")]  # noqa: E731
+    before = shown()
+    assert not any(value.startswith("<iframe") for value in before)  # source shows its citation, open
+    at.session_state[share_key(chapter)] = True
+    at.run()
+    after = [value for value in shown() if value not in before]
+    path = "" if chapter == "overview" else chapter
+    assert after[0] == f"http://localhost:8501/{path}?lang=en"
+    assert after[1].startswith('<iframe src="http://localhost:8501/') and "embed=true" in after[1]

@@ -120,3 +120,27 @@ def test_a_chapter_with_charts_fetches_each_chart_script_it_preloads_once_and_fi
         ours = [(name, status) for name, status in fetched if name in chunks]
         assert sorted(ours) == sorted((name, 200) for name in chunks)  # every one, once, found
         assert [m for m in messages if "preload" in m.lower() or "Content Security Policy" in m] == []
+
+
+def test_the_share_fold_draws_its_link_and_embed_code_only_when_opened_and_the_code_script_comes_then(browser, server):
+    """Closed, a story chapter sends no st.code, so Streamlit's code highlighter (1.5 MB) is not fetched."""
+    from playwright.sync_api import expect
+
+    strings = load_strings("en")
+    with opened_page(browser, locale="en-US") as page:
+        fetched: list[str] = []
+        page.on("response", lambda response: fetched.append(response.url.rsplit("/", 1)[-1]))
+        open_ready(page, f"{server}/safety?lang=en")
+        assert wait_for_chart_marks(page) >= 1
+        assert [name for name in fetched if name.startswith("StreamlitSyntaxHighlighter.")] == []
+        assert page.get_by_test_id("stCode").count() == 0
+        page.get_by_test_id("stExpander").filter(has_text=strings["share.heading"]).locator("summary").click()
+        codes = page.get_by_test_id("stCode")
+        expect(codes).to_have_count(2)
+        assert codes.first.inner_text().strip().endswith("/safety?lang=en")
+        assert "<iframe" in codes.nth(1).inner_text() and "embed=true" in codes.nth(1).inner_text()
+        assert any(name.startswith("StreamlitSyntaxHighlighter.") for name in fetched)
+        page.get_by_test_id("stPageLink-NavLink").filter(has_text=strings["chapters.firms.nav"]).first.click()
+        page.wait_for_url("**/firms?*")
+        wait_ready(page)
+        expect(page.get_by_test_id("stCode")).to_have_count(0)  # the next chapter's fold is its own, closed
