@@ -221,7 +221,8 @@ def route() -> None:
     """Choose the language, draw the switcher and navigation, run the selected chapter."""
     lang = _resolve()
     texts = site_data.texts(lang)
-    sections = _navigation_pages(lang).sections
+    built = _navigation_pages(lang)
+    sections = built.sections
     known = {page.url_path for pages in sections.values() for page in pages} | {DEFAULT_PAGE_PATH}
     stray = stray_path(st.context.url, st.get_option("server.baseUrlPath"), known)
     if stray:
@@ -230,8 +231,8 @@ def route() -> None:
     navigation = st.navigation(sections, position="hidden")
     st.set_page_config(page_title=f"{navigation.title} · {texts('site.title')}", page_icon="🏭", layout="centered")
     _invisible(lang)
-    here = next((c for c, page in _navigation_pages(lang).by_chapter.items() if page.url_path == navigation.url_path), "home")
-    _top_bar(lang, _navigation_pages(lang), here)
+    here = next((c for c, page in built.by_chapter.items() if page.url_path == navigation.url_path), "home")
+    _top_bar(lang, built, here)
     if stray and navigation.url_path == stray:
         st.info(texts("site.page_not_found"))  # says nothing of the address: never echo what a reader typed
     _local.routed = True
