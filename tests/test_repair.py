@@ -348,3 +348,42 @@ def test_the_word_model_reads_a_traditional_character_as_the_simplified_one_it_s
     assert word_cost("業") == word_cost("业") > -18.0  # -18 is a character the dictionary lacks
     assert segment_score("復工的企業") == segment_score("复工的企业")
     assert segment_score("。貉復") < segment_score("：已復")
+
+
+# --- guesses the words make: each applied where it reads best, and named -------------------------
+def _guess_spots(result, words: str) -> list:
+    return [s for s in result.unresolved if s.reason.startswith(f"re-decoded, but {words} here is a guess")]
+
+
+def test_a_lost_trail_byte_with_no_reading_after_it_is_guessed_from_the_words_and_named_at_its_column():
+    result = repair("景象\ufffd,!扒安痪\ufffd,,一批")  # the real report: 久 (BE C3) lost C3, and no reading follows
+    line = result.traditional.strip()
+    assert line == "景象。“前不久，一批"
+    [spot] = _guess_spots(result, "久")
+    assert "the mirror lost its second byte" in spot.reason and "就" in spot.reason  # 就 is BE CD: another fit
+    assert line[spot.column - 1] == "久"
+
+
+def test_a_run_goes_on_past_a_pair_the_mirror_showed_as_a_question_mark_and_the_pair_is_filled_and_named():
+    # “目前，企業 lost the lead byte of “: out of step, ， and 企 give AC C6, a private-use pair shown as ?
+    result = repair("加工。澳壳埃?髽I大部分員")
+    line = result.traditional.strip()
+    assert line == "加工。“目前，企業大部分員"
+    [spot] = _guess_spots(result, "，企")
+    assert "a pair the mirror showed as ?" in spot.reason
+    assert line[spot.column - 1 : spot.column + 1] == "，企"
+
+
+def test_a_question_mark_opening_a_run_is_filled_as_the_pair_of_a_comma_and_the_next_lead_byte():
+    result = repair("<p>清晨六點?纸堑柠牥?暌呀浟\ufffd(liàng)起了燈。")  # 清晨六點，街角的麪包店已經亮起了燈。
+    line = result.traditional.strip()
+    assert line.startswith("清晨六點，街角的麪包")
+    assert 5 in [s.column for s in result.unresolved]  # where the run and its filled pair begin: named
+    assert _guess_spots(result, "包年")  # the second pair, guessed wrong (店): named at its own column
+
+
+def test_a_reading_inserted_after_a_run_does_not_hide_the_word_the_run_ends_in():
+    # 企業 against 起業: both 企 and 起 read qǐ after the lead byte C6; the word after the reading decides
+    result = repair("有效釋放!逼\ufffd(qǐ)業負責人")
+    assert "企業負責人" in result.traditional
+    assert _guess_spots(result, "企")  # chosen from its reading among characters that sound the same: named

@@ -37,6 +37,7 @@ from datong.pipeline.plausibility import (
     is_han,
     is_traditional,
     known_pair,
+    other_script,
     prefix_window_scores,
     window_score,
 )
@@ -151,6 +152,12 @@ class _Candidate:
     # A character a reading chose among characters that sound the same (a byte of it was lost):
     # its column in the replacement, the reading, and the others it could be. Always flagged.
     by_reading: tuple[int, str, tuple[str, ...]] | None = None
+    # The lead byte of its last character, whose trail byte the mirror lost (the run ends in `�`
+    # and no reading follows to say which character it was): guessed from the words around it.
+    lost_trail_of: int | None = None
+    # Pairs the mirror showed as ? inside the run, guessed from the words: for each, the column
+    # of its first character in the replacement, the two characters, and the next likeliest.
+    filled: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
 
 
 def _quote_balance(text: str) -> tuple[int, int]:
@@ -177,6 +184,13 @@ class _Budget:
     def __init__(self, size: int, traditional: bool | None = None):
         self.left = 60 * size + 300_000
         self.traditional = traditional
+
+    def spend(self, cost: int) -> bool:
+        """Take ``cost`` from what is left, if anything is."""
+        if self.left <= 0:
+            return False
+        self.left -= cost
+        return True
 
     def leads(self, run_length: int) -> list[int]:
         if self.left <= 0:
@@ -225,10 +239,6 @@ _RARER_MARK = {
     "）": -0.6,
 }
 _VISIBLE_MARKS = frozenset("。，、；：？！“”‘’《》（）,;:!?()" + REPLACEMENT)
-# A mark whose trail byte and a lost lead byte make a private-use pair the mirror shows as ?:
-# ， is A3 AC, and AC A1-FE is private use. (Adding 。 、 ！, whose trail byte and a lead byte
-# 81-A0 are private use too, was measured: no better.)
-_UNSHOWN = [(0xA3, 0xAC, 0xA1, 0xFF)]
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _NOISE = str.maketrans("", "", ",，" + REPLACEMENT)
 _NOISE_BONUS = 0.15
@@ -244,6 +254,123 @@ def _homophones(column: int, syllable: str, others: tuple[str, ...]) -> tuple[in
     return (column, syllable, others) if others else None
 
 
+# A lost lead byte of these makes the mark's trail byte and the next lead byte a private-use
+# pair, which the mirror shows as ? (， is A3 AC, and AC A1-FE is private use; 。 is A1 A3, and
+# A3 40-A0 is).
+_UNSHOWN_LEADS = (_MARK_LEAD, _USUAL_LOST_LEAD)
+_FILL_COST = 3_000  # budget a pair to fill costs (about what 24 characters' lead bytes do)
+_MAX_UNSHOWN = 2  # pairs shown as ? a run is followed through
+_UNSHOWN_COST = 0.3  # each filled pair: a guess, a little less likely than a run that needs none
+_UNSHOWN_KEEP = 4  # fillings of each pair kept (by how the words around them read)
+_UNSHOWN_EACH = 10  # characters on either side of a pair ranked alone before they are read together
+
+
+@lru_cache(maxsize=1)
+def _unshown_pairs() -> dict[int, tuple[int, ...]]:
+    """The byte pairs GB18030 maps to private use (the mirror shows each as ?), by first byte."""
+    pairs: dict[int, list[int]] = {}
+    for first in range(0x81, 0xFF):
+        for second in (*range(0x40, 0x7F), *range(0x80, 0xFF)):
+            char = bytes([first, second]).decode("gb18030", errors="replace")
+            if len(char) == 1 and 0xE000 <= ord(char) <= 0xF8FF:
+                pairs.setdefault(first, []).append(second)
+    return {first: tuple(seconds) for first, seconds in pairs.items()}
+
+
+def _through_unshown(line: str, end: int) -> int:
+    """Where a run that stops at ``end`` ends if each ? there is a pair the mirror could not show
+    (read out of step, a character's trail byte and the next one's lead byte make a private-use
+    pair: 均註 read one byte off is BE F9 D7 A2, and F9 D7 shows as ?). ``end`` if none is."""
+    holes = 0
+    while end < len(line) and line[end] == "?":
+        stop = end
+        while stop < len(line) and line[stop] == "?" and holes < _MAX_UNSHOWN:
+            stop += 1
+            holes += 1
+        if stop == end or stop >= len(line) or line[stop] == "?" or line[stop].isascii() or not is_run_char(line[stop]):
+            break
+        end = _run_end(line, stop)
+    return end
+
+
+def _char_index(stream: bytes, offset: int) -> int:
+    """Which character of ``stream``'s decoding the byte at ``offset`` falls in (two bytes from 0x81)."""
+    i = chars = 0
+    while i + (2 if stream[i] >= 0x81 else 1) <= offset:
+        i += 2 if stream[i] >= 0x81 else 1
+        chars += 1
+    return chars
+
+
+Filling = tuple[bytes, float, tuple[tuple[int, str, tuple[str, ...]], ...]]
+
+
+@lru_cache(maxsize=4096)
+def _sounding(lead: int, syllable: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each character of lead byte ``lead`` that reads ``syllable``, with the others that do."""
+    chars = [_decode(bytes([lead, trail])) for trail in range(0x40, 0xFF)]
+    sounding = [c for c in chars if len(c) == 1 and not implausible(c) and syllable in readings(c)]
+    return tuple((char, tuple(c for c in sounding if c != char)) for char in sounding)
+
+
+def _with_holes(text: str) -> bytes:
+    """``text``'s bytes with each ? a hole (0x3F) for :func:`_fillings` to fill."""
+    return b"".join(b"?" if c == "?" else _run_bytes(c) for c in text)
+
+
+def _fillings(stream: bytes, traditional: bool | None, before: str = "", after: str = "") -> list[Filling]:
+    """``stream`` (a run with its lost byte restored) with each ? (0x3F: a pair the mirror could
+    not show) filled by the pairs whose two characters read best with their neighbours (``before``
+    and ``after`` are the text either side of the run), the cost of the guesses, and for each
+    filled pair the column of its first character, the two characters and the next likeliest.
+    Out of step, the pair's first byte ends one character and its second begins the next; a pair
+    that would stand in step (a private-use character) is no filling."""
+    beams: list[tuple[bytes, float, tuple]] = [(b"", 0.0, ())]
+    rest = stream
+    while (hole := rest.find(b"?")) >= 0:
+        head, rest = rest[:hole], rest[hole + 1 :]
+        grown: list[tuple[float, bytes, float, tuple, str]] = []
+        for done, cost, guesses in beams:
+            known = done + head
+            i = 0
+            while i < len(known):
+                i += 2 if known[i] >= 0x81 else 1
+            if i != len(known) + 1 or not rest or rest[:1] == b"?":
+                continue
+            prev, nxt = known[-1], rest[:1]
+            left = (before + _decode(known[:-1]))[-2:]
+            following = rest[1:5].split(b"?")[0]  # the characters after the pair, up to the next one
+            right = (_decode(following) + (after if b"?" not in rest[1:] and len(rest) <= 5 else ""))[:2]
+            firsts = []
+            for y1 in _unshown_pairs():
+                c1 = _decode(bytes([prev, y1]))
+                if len(c1) == 1 and not implausible(c1):
+                    firsts.append((window_score(left + c1, traditional), y1, c1))
+            firsts = sorted(firsts, reverse=True)[:_UNSHOWN_EACH]
+            seconds: dict[int, tuple[float, str]] = {}
+            for y2 in {y2 for _, y1, _ in firsts for y2 in _unshown_pairs()[y1]}:
+                c2 = _decode(bytes([y2]) + nxt)
+                if len(c2) == 1 and not implausible(c2):
+                    seconds[y2] = (window_score(c2 + right, traditional), c2)
+            best_seconds = sorted(seconds, key=lambda y2: -seconds[y2][0])
+            column = _char_index(known + b"\x81\x81", len(known) - 1)
+            for _, y1, c1 in firsts:
+                allowed = set(_unshown_pairs()[y1])
+                for y2 in [y2 for y2 in best_seconds if y2 in allowed][:_UNSHOWN_EACH]:
+                    window = left + c1 + seconds[y2][1] + right
+                    reads = window_score(window, traditional) + _WORD_WEIGHT * segment_score(window)
+                    grown.append((reads, known + bytes([y1, y2]), cost + _UNSHOWN_COST, guesses, (column, c1 + seconds[y2][1])))
+        grown.sort(key=lambda t: -t[0])
+        kept = grown[:_UNSHOWN_KEEP]
+        beams = []
+        for _, filled, cost, guesses, (column, pair) in kept:
+            others = tuple(dict.fromkeys(g[1] for g in [t[4] for t in kept] if g[1] != pair))
+            beams.append((filled, cost, (*guesses, (column, pair, others))))
+        if not beams:
+            return []
+    return [(done + rest, cost, guesses) for done, cost, guesses in beams]
+
+
 def _candidates(line: str, s: int, budget: _Budget):
     """Every decoding of a misaligned run starting at ``s``, by what was lost:
 
@@ -253,7 +380,9 @@ def _candidates(line: str, s: int, budget: _Budget):
     """
     found: list[_Candidate] = []
 
-    def keep(start: int, stop: int, decoded: str, prior: float, guessed: bool, by_reading=None) -> None:
+    def keep(
+        start: int, stop: int, decoded: str, prior: float, guessed: bool, by_reading=None, lost_trail_of=None, filled=()
+    ) -> None:
         # Where the decoding is back in step (after a trail byte read alone, `t` in `瓌t`), it reads
         # as the text does: the run ends there, and what follows is looked at on its own.
         if _PRIVATE_USE.search(decoded):
@@ -265,7 +394,9 @@ def _candidates(line: str, s: int, budget: _Budget):
             decoded, stop = decoded[: len(decoded) - same], stop - same
         if by_reading and by_reading[0] >= len(decoded):
             by_reading = None  # the guessed character was the part the text already reads
-        found.append(_Candidate(start, stop, decoded, prior, guessed, by_reading))
+        if lost_trail_of is not None and not decoded.endswith(REPLACEMENT):
+            lost_trail_of = None
+        found.append(_Candidate(start, stop, decoded, prior, guessed, by_reading, lost_trail_of, filled))
 
     def run_from(start: int) -> tuple[int, bytes] | None:
         end = min(_run_end(line, start), start + _MAX_RUN)
@@ -275,7 +406,9 @@ def _candidates(line: str, s: int, budget: _Budget):
         end, data = run
         for prefix, prior in prefixes:
             decoded, stop = _with_lost_tail(line, end, _decode(prefix + data))
-            keep(start, stop, decoded, prior, guessed)
+            reading = _READING_AFTER.match(line, stop) if stop > end else None
+            lost = (prefix + data)[-1] if stop > end and not reading and not guessed else None
+            keep(start, stop, decoded, prior, guessed, lost_trail_of=lost)
             if twice:  # a second mark lost further on put the run back in step: restore it too
                 back_in_step = next((i for i, byte in enumerate(data) if byte < 0x80), len(data))
                 for cut in range(
@@ -284,15 +417,29 @@ def _candidates(line: str, s: int, budget: _Budget):
                     for lead in (_USUAL_LOST_LEAD, _MARK_LEAD):
                         again = _decode(prefix + data[:cut] + bytes([lead]) + data[cut:])
                         keep(start, end, again, prior + _LEAD_PRIOR[lead] - 0.5, guessed)
-            reading = _READING_AFTER.match(line, stop) if stop > end else None
             if reading:  # the last character lost its trail byte; its reading says which it was
-                lead = (prefix + data)[-1:]
                 syllable = reading.group("syllable")
-                chars = [_decode(lead + bytes([trail])) for trail in range(0x40, 0xFF)]
-                sounding = [c for c in chars if len(c) == 1 and not implausible(c) and syllable in readings(c)]
-                for char in sounding:
-                    others = tuple(c for c in sounding if c != char)
+                for char, others in _sounding((prefix + data)[-1], syllable):
                     keep(start, stop, decoded[:-1] + char, prior + 0.3, guessed, _homophones(len(decoded) - 1, syllable, others))
+        through = _through_unshown(line, end) if not guessed else end
+        if through > end:  # the run may go on past pairs the mirror showed as ?: fill them from the words
+            fill(start, prefixes, end, through, data + _with_holes(line[end:through]))
+
+    def fill(start: int, prefixes, end: int, through: int, data: bytes) -> None:
+        if not budget.spend(_FILL_COST * len(prefixes) * data.count(b"?")):
+            return  # pathological input: past the budget, pairs shown as ? are left flagged
+        before = _context_before(line, start, 2)
+        after = _context_after(line, through, 2)
+        for prefix, prior in prefixes:
+            for stream, cost, guesses in _fillings(prefix + data, budget.traditional, before, after):
+                decoded, stop = _with_lost_tail(line, through, _decode(stream))
+                reading = _READING_AFTER.match(line, stop) if stop > through else None
+                lost = stream[-1] if stop > through and not reading else None
+                keep(start, stop, decoded, prior - cost, False, lost_trail_of=lost, filled=guesses)
+                if reading and decoded.endswith(REPLACEMENT):  # the last character's reading says which it was
+                    for char, others in _sounding(stream[-1], reading.group("syllable")):
+                        by_reading = _homophones(len(decoded) - 1, reading.group("syllable"), others)
+                        keep(start, stop, decoded[:-1] + char, prior - cost + 0.3, False, by_reading, filled=guesses)
 
     alone = _READING_AFTER.match(line, s + 1) if 0x40 <= ord(line[s]) <= 0x7E and line[s].isalpha() else None
     if alone and (s == 0 or not line[s - 1].isascii()):  # a trail byte alone, then its character's reading
@@ -317,8 +464,11 @@ def _candidates(line: str, s: int, budget: _Budget):
         if first[0] in _MARK_BY_TRAIL:
             add(s, [(bytes([_MARK_BY_TRAIL[first[0]]]) + first, noise)], run)
         if mark == "?":  # a pair the mirror could not show (private use): a mark's trail and a lost lead
-            pairs = [bytes([lead, trail, b]) for lead, trail, low, high in _UNSHOWN for b in range(low, high)]
-            add(s, [(p, noise - 0.2) for p in pairs if _plausible_start(p[2:] + run[1][:1])], run, guessed=True)
+            through = _through_unshown(line, run[0])
+            holes = [(bytes([lead]) + b"?", noise - 0.2 + _UNSHOWN_COST + _LEAD_PRIOR[lead]) for lead in _UNSHOWN_LEADS]
+            fill(s, holes, run[0], run[0], run[1])
+            if through > run[0]:
+                fill(s, holes, run[0], through, run[1] + _with_holes(line[run[0] : through]))
     if line[s].isascii():
         return found
     run = run_from(s)
@@ -417,6 +567,20 @@ class _Choice:
     rivals: tuple[str, ...] = ()  # what they read there
 
 
+_INSERTED_READING = re.compile(rf"\({SYLLABLE}\)")
+
+
+def _context_before(line: str, start: int, n: int) -> str:
+    """The ``n`` characters before ``start`` as the text reads, inserted readings left out (they
+    hide the words a decoding makes with its neighbours: `起(qǐ)業` against `企(qǐ)業`)."""
+    return _INSERTED_READING.sub("", line[max(0, start - n - 16) : start])[-n:] if n > 0 else ""
+
+
+def _context_after(line: str, end: int, n: int) -> str:
+    """The ``n`` characters from ``end`` as the text reads, inserted readings left out."""
+    return _INSERTED_READING.sub("", line[end : end + n + 16])[:n] if n > 0 else ""
+
+
 def _choose(line: str, pos: int, candidates, balance, traditional, weight: float = _WORD_WEIGHT) -> _Choice:
     """The best candidate, its confidence and its gain over the text as read."""
     pos = min(pos, *(c.start for c in candidates))
@@ -427,7 +591,7 @@ def _choose(line: str, pos: int, candidates, balance, traditional, weight: float
     def total(start: int, end: int, replacement: str, prior: float) -> float:
         b_old, b_new = _quote_balance(line[start:end]), _quote_balance(replacement)
         quotes = _unpaired((balance[0] - b_old[0] + b_new[0], balance[1] - b_old[1] + b_new[1]))
-        window = line[w0:start] + replacement + line[end:w1]
+        window = _context_before(line, start, start - w0) + replacement + _context_after(line, end, w1 - end)
         bonus = _reading_bonus(line[:start] + replacement, end, line) if end < len(line) else 0.0
         words = weight * segment_score(window) if weight else 0.0
         return window_score(window, traditional) + words + prior - _QUOTE_WEIGHT * quotes + bonus
@@ -494,6 +658,35 @@ def _agreed(words: _Choice, characters: _Choice) -> _Choice:
     if characters.gain > 0:
         return replace(words, sure=min(words.sure, _DISAGREED))
     return words
+
+
+_GUESS_WINDOW = 4  # characters either side the words of a guessed character are read in
+
+
+def _guess_lost_trail(line: str, best: _Candidate, traditional: bool | None) -> tuple[str, tuple[str, ...]] | None:
+    """The character whose trail byte was lost at the end of ``best`` (its lead byte is known),
+    as the words around it read best, and the next likeliest; None where no Han character fits
+    (a mark's lead byte: 0xA1 leads only punctuation and spacing)."""
+    lead = best.lost_trail_of
+    options = {
+        char
+        for trail in range(0x40, 0xFF)
+        if trail != 0x7F
+        for char in [_decode(bytes([lead, trail]))]
+        if len(char) == 1 and is_han(char) and not implausible(char)
+    }
+    if lead is None or not options:
+        return None
+    before = (_context_before(line, best.start, _GUESS_WINDOW) + best.replacement[:-1])[-_GUESS_WINDOW:]
+    after = _context_after(line, best.end, _GUESS_WINDOW)
+
+    def reads(char: str) -> float:
+        window = before + char + after
+        return window_score(window, traditional) + _WORD_WEIGHT * segment_score(window)
+
+    ranked = sorted(options, key=lambda c: (-reads(c), c))
+    others = [c for c in ranked[1:] if traditional is None or not other_script(c, traditional)]
+    return ranked[0], tuple(others[:4])
 
 
 _LONE_RARE = -10.5  # a character this rare as a word of its own (赫 -11.5, 淮 -10.7; 富 -10.0, 收 -8.9)
@@ -575,6 +768,17 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             )
         elif best.guessed and sure < SURE_OF_A_GUESS:
             flags.append(Flag(best.start - shift, f"re-decoded by guessing a lost lead byte (confidence {sure}): check it"))
+        for column, _pair, others in best.filled:
+            if column < len(best.replacement) and (choice.doubt is None or not choice.doubt[0] <= column < choice.doubt[1]):
+                rivals = f" (it could be {', '.join(others[:3])})" if others else ""
+                flags.append(
+                    Flag(
+                        best.start - shift,
+                        f"re-decoded, but {best.replacement[column:column + 2]} here is a guess for a pair the mirror"
+                        f" showed as ?{rivals}: check it",
+                        offset=column,
+                    )
+                )
         if best.by_reading and (choice.doubt is None or not choice.doubt[0] <= best.by_reading[0] < choice.doubt[1]):
             column, syllable, others = best.by_reading
             flags.append(
@@ -592,6 +796,18 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
                     best.start - shift,
                     f"re-decoded, but {best.replacement[lone]} here is a rare character in no word with its neighbours: check it",
                     offset=lone,
+                )
+            )
+        if best.lost_trail_of is not None and (guess := _guess_lost_trail(work, best, budget.traditional)):
+            char, others = guess
+            best = replace(best, replacement=best.replacement[:-1] + char)
+            edits[-1] = replace(edits[-1], after=best.replacement)
+            flags.append(
+                Flag(
+                    best.start - shift,
+                    f"re-decoded, but {char} here is a guess: the mirror lost its second byte"
+                    f" (it could be {', '.join(others)}): check it",
+                    offset=len(best.replacement) - 1,
                 )
             )
         b_old, b_new = _quote_balance(before), _quote_balance(best.replacement)
