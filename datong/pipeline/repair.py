@@ -668,6 +668,8 @@ def _guess_lost_trail(line: str, best: _Candidate, traditional: bool | None) -> 
     as the words around it read best, and the next likeliest; None where no Han character fits
     (a mark's lead byte: 0xA1 leads only punctuation and spacing)."""
     lead = best.lost_trail_of
+    if lead is None:
+        return None
     options = {
         char
         for trail in range(0x40, 0xFF)
@@ -675,7 +677,7 @@ def _guess_lost_trail(line: str, best: _Candidate, traditional: bool | None) -> 
         for char in [_decode(bytes([lead, trail]))]
         if len(char) == 1 and is_han(char) and not implausible(char)
     }
-    if lead is None or not options:
+    if not options:
         return None
     before = (_context_before(line, best.start, _GUESS_WINDOW) + best.replacement[:-1])[-_GUESS_WINDOW:]
     after = _context_after(line, best.end, _GUESS_WINDOW)
