@@ -387,3 +387,22 @@ def test_a_reading_inserted_after_a_run_does_not_hide_the_word_the_run_ends_in()
     result = repair("有效釋放!逼\ufffd(qǐ)業負責人")
     assert "企業負責人" in result.traditional
     assert _guess_spots(result, "企")  # chosen from its reading among characters that sound the same: named
+
+
+@pytest.mark.parametrize(
+    ("garbled", "clean"),
+    [
+        ("對應報道中的“餘卑多”“突破”：報道給出", "對應報道中的“餘”“多”“突破”："),  # 卑 is B1 B0: ” and “ without their A1s
+        ("寫作“餘”“多卑超過”的數字是下限", "寫作“餘”“多”“超過”的數字"),
+    ],
+)
+def test_a_common_character_made_of_two_marks_trail_bytes_is_read_as_the_two_marks_where_the_words_say_so(garbled, clean):
+    result = repair(garbled)
+    assert clean in result.traditional
+    assert result.unresolved  # two marks' lost bytes against a common character: a person checks it
+
+
+@pytest.mark.parametrize("text", ["他說保證書一定要寫好", "北京大學北門外", "阿姨說啊"])
+def test_a_character_made_of_two_marks_trail_bytes_that_reads_as_a_word_stays(text):
+    result = repair(text)  # 保 B1 A3, 北 B1 B1, 阿 B0 A2, 啊 B0 A1
+    assert (result.traditional.strip(), result.unresolved) == (text, [])

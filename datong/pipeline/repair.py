@@ -486,6 +486,18 @@ def _candidates(line: str, s: int, budget: _Budget):
 
 
 _WORD_TRIGGER = 6.0  # how much better a stretch must read shifted to be looked at as a run
+# ... and a character both of whose bytes are marks' trail bytes (卑 is B1 B0: ” and “, each
+# without its lead byte A1), where two marks lost a byte each and the text is back in step at once
+_WORD_TRIGGER_TWO_MARKS = 2.0
+
+
+@lru_cache(maxsize=65536)
+def _two_marks_lost(char: str) -> bool:
+    """Are both of this character's bytes trail bytes of marks (`卑` B1 B0 is ” “ without their A1s)?"""
+    if char.isascii() or not is_run_char(char):
+        return False
+    data = char.encode("gb18030")
+    return len(data) == 2 and data[0] in _MARK_BY_TRAIL and data[1] in _MARK_BY_TRAIL
 _WORD_PEEK = 6  # characters of a run the word model reads to see whether it may be out of step
 
 
@@ -532,7 +544,7 @@ def _reads_better_shifted(line: str, pos: int, traditional: bool | None) -> bool
         then = _reads_as_words(before + shifted, traditional)
         for k in range(2, min(len(shifted), end - pos) + 1):  # k characters each; it may be back in step sooner
             best = max(best, then[len(before) + k] - now[len(before) + k])
-    return best > _WORD_TRIGGER
+    return best > (_WORD_TRIGGER_TWO_MARKS if _two_marks_lost(line[pos]) else _WORD_TRIGGER)
 
 
 def _triggered(line: str, pos: int, memo: dict, traditional: bool | None = None) -> bool:
