@@ -406,3 +406,17 @@ def test_a_common_character_made_of_two_marks_trail_bytes_is_read_as_the_two_mar
 def test_a_character_made_of_two_marks_trail_bytes_that_reads_as_a_word_stays(text):
     result = repair(text)  # 保 B1 A3, 北 B1 B1, 阿 B0 A2, 啊 B0 A1
     assert (result.traditional.strip(), result.unresolved) == (text, [])
+
+
+@pytest.mark.parametrize(
+    ("garbled", "stacked"),
+    [
+        ("佔比條形圖,扛鶙l代表一組企業的全部", "圖？根"),  # ，每根條: 每 lost C3; ？ lost A3 would read ，？根條
+        ("“今年一季度”,、９め釓凸さ壬舷\ufffd(xià)文，推", None),  # 、停工後: 停 lost CD; 。 lost A1 would read 、。工後
+    ],
+)
+def test_a_decoding_that_stacks_two_marks_is_never_passed_off_as_sure(garbled, stacked):
+    result = repair(garbled)  # a text never has 、。 or ，？: such a decoding lost a character
+    if stacked:
+        assert stacked not in result.traditional
+    assert any("low confidence" in s.reason for s in result.unresolved)

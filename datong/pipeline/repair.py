@@ -579,6 +579,9 @@ class _Choice:
     rivals: tuple[str, ...] = ()  # what they read there
 
 
+# Two of these side by side (`、。`, `。。`) a text never has: a decoding that makes them lost a character.
+_STACKED_MARKS = re.compile("(?=[。，、；：][。，、；：]|[。，、；：,;:][？！])")
+_STACKED = 1.0
 _INSERTED_READING = re.compile(rf"\({SYLLABLE}\)")
 
 
@@ -606,7 +609,8 @@ def _choose(line: str, pos: int, candidates, balance, traditional, weight: float
         window = _context_before(line, start, start - w0) + replacement + _context_after(line, end, w1 - end)
         bonus = _reading_bonus(line[:start] + replacement, end, line) if end < len(line) else 0.0
         words = weight * segment_score(window) if weight else 0.0
-        return window_score(window, traditional) + words + prior - _QUOTE_WEIGHT * quotes + bonus
+        stacked = _STACKED_MARKS.findall(window)
+        return window_score(window, traditional) + words + prior - _QUOTE_WEIGHT * quotes + bonus - _STACKED * len(stacked)
 
     read = total(pos, pos, "", 0.0)
     scored = sorted(
