@@ -420,3 +420,22 @@ def test_a_decoding_that_stacks_two_marks_is_never_passed_off_as_sure(garbled, s
     if stacked:
         assert stacked not in result.traditional
     assert any("low confidence" in s.reason for s in result.unresolved)
+
+
+@pytest.mark.parametrize(
+    ("garbled", "clean", "guess"),
+    [
+        ("強化服務保障(zhàng)?\ufffd(yǐn)導轄區企業安全", "強化服務保障，引導轄區企業安全", "引"),
+        ("分類回收箱?\ufffd(fén)別收集紙張", "分類回收箱，分別收集紙張", "分"),
+        ("點起來熬湯?\ufffd(tā)說:“湯是", "點起來熬湯，他說：“湯是", "他"),
+    ],
+)
+def test_a_question_mark_and_a_lost_byte_before_a_reading_are_a_comma_and_the_character_the_reading_names(
+    garbled, clean, guess
+):
+    # ， lost its lead byte A3: its trail AC and the next lead byte made a private-use pair (?),
+    # and that character's trail byte, read as a lead byte before "(", was lost (�); its reading stayed.
+    result = repair(garbled)
+    assert result.traditional.strip() == clean
+    [spot] = [s for s in result.unresolved if "a guess from its reading" in s.reason]
+    assert result.traditional[spot.column - 1] == guess  # among the others that sound the same: named

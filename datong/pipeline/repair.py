@@ -313,6 +313,38 @@ def _sounding(lead: int, syllable: str) -> tuple[tuple[str, tuple[str, ...]], ..
     return tuple((char, tuple(c for c in sounding if c != char)) for char in sounding)
 
 
+@lru_cache(maxsize=1)
+def _by_reading() -> dict[str, tuple[tuple[int, int, str], ...]]:
+    """Every two-byte GB18030 character a text could have, by each of its readings: lead, trail, character."""
+    found: dict[str, list[tuple[int, int, str]]] = {}
+    for lead in range(0x81, 0xFF):
+        for trail in (*range(0x40, 0x7F), *range(0x80, 0xFF)):
+            char = _decode(bytes([lead, trail]))
+            if len(char) == 1 and is_han(char) and not implausible(char):
+                for syllable in readings(char):
+                    found.setdefault(syllable, []).append((lead, trail, char))
+    return {syllable: tuple(chars) for syllable, chars in found.items()}
+
+
+@lru_cache(maxsize=4096)
+def _mark_and_sounding(syllable: str) -> tuple[tuple[int, str, str, tuple[str, ...]], ...]:
+    """What `?�(syllable)` may have been: a mark that lost its lead byte (， or 。), its trail byte
+    and the next character's lead byte shown as ? (a private-use pair), and that character, whose
+    trail byte the mirror lost (`�`, a byte 0x81 or above before the `(`) and whose reading follows:
+    each lead byte lost, mark, character, and the other characters that fit."""
+    found = []
+    for lead in _UNSHOWN_LEADS:
+        for first in _unshown_pairs():
+            mark = _decode(bytes([lead, first]))
+            if len(mark) != 1 or mark not in "。，、；：":
+                continue
+            seconds = set(_unshown_pairs()[first])
+            chars = [char for c_lead, trail, char in _by_reading().get(syllable, ()) if c_lead in seconds and trail >= 0x81]
+            for char in dict.fromkeys(chars):
+                found.append((lead, mark, char, tuple(c for c in dict.fromkeys(chars) if c != char)))
+    return tuple(found)
+
+
 def _with_holes(text: str) -> bytes:
     """``text``'s bytes with each ? a hole (0x3F) for :func:`_fillings` to fill."""
     return b"".join(b"?" if c == "?" else _run_bytes(c) for c in text)
@@ -457,6 +489,14 @@ def _candidates(line: str, s: int, budget: _Budget):
         leads = [b for b in _LEAD_BYTES if syllable in readings(_decode(trail + bytes([b])).strip(REPLACEMENT)[:1])]
         add(s, [(bytes([b]), 0.5) for b in leads], run)
     opener = _OPENER.match(line, s)
+    if opener and opener.group("mark") == "?" and line[opener.end() : opener.end() + 1] == REPLACEMENT:
+        reading = _READING_AFTER.match(line, opener.end() + 1)
+        if reading:  # `?�(yǐn)`: a mark and the character after it, whose reading says which it was
+            noise = _NOISE_BONUS * len(opener.group("noise"))
+            syllable = reading.group("syllable")
+            for lead, mark, char, others in _mark_and_sounding(syllable):
+                prior = noise - 0.2 + _LEAD_PRIOR[lead]
+                found.append(_Candidate(s, opener.end() + 1, mark + char, prior, by_reading=_homophones(1, syllable, others)))
     if opener and (run := run_from(opener.end())):
         mark = opener.group("mark")
         noise = _NOISE_BONUS * len(opener.group("noise"))
@@ -555,6 +595,8 @@ def _triggered(line: str, pos: int, memo: dict, traditional: bool | None = None)
         return True
     if char == "?" and pos > 0 and _STRADDLE_OPENER.match(line, pos):
         return True
+    if char == "?" and line[pos + 1 : pos + 2] == REPLACEMENT and _READING_AFTER.match(line, pos + 2):
+        return True  # `?�(yǐn)`: a mark, and a character its reading names
     if char == REPLACEMENT and pos > 0 and is_run_char(line[pos - 1]):
         return True  # the dangling lead byte a run cut short leaves
     if char in ",;:" + REPLACEMENT or is_run_char(char):
