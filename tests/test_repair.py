@@ -439,3 +439,18 @@ def test_a_question_mark_and_a_lost_byte_before_a_reading_are_a_comma_and_the_ch
     assert result.traditional.strip() == clean
     [spot] = [s for s in result.unresolved if "a guess from its reading" in s.reason]
     assert result.traditional[spot.column - 1] == guess  # among the others that sound the same: named
+
+
+@pytest.mark.parametrize(
+    ("garbled", "clean"),
+    [
+        ("字,也沒有?xìng)\ufffd(yòng)任何內容代", "也沒有用任何內容代"),
+        ("三幅單?wō)\ufffd(wèi)不同的單位圖", "三幅單位不同的單位圖"),
+    ],
+)
+def test_a_straddling_reading_then_a_lost_byte_and_a_reading_name_the_character_between_them(garbled, clean):
+    # 有用: the pair 有's trail + 用's lead got a reading (xìng) and lost 用's lead; 用's trail,
+    # read as a lead byte before "(", was lost too. Both readings together name 用.
+    result = repair(garbled)
+    assert clean in result.traditional
+    assert any("a guess from its reading" in s.reason for s in result.unresolved)

@@ -483,11 +483,20 @@ def _candidates(line: str, s: int, budget: _Budget):
             found.append(_Candidate(s, s + 1, char, 0.5, by_reading=_homophones(0, syllable, others)))
 
     straddle = _STRADDLE_OPENER.match(line, s) if s > 0 else None
-    if straddle and (run := run_from(straddle.end())):
+    if straddle:
         trail = line[s - 1].encode("gb18030", errors="replace")[-1:]
         syllable = straddle.group("syllable")
         leads = [b for b in _LEAD_BYTES if syllable in readings(_decode(trail + bytes([b])).strip(REPLACEMENT)[:1])]
-        add(s, [(bytes([b]), 0.5) for b in leads], run)
+        if run := run_from(straddle.end()):
+            add(s, [(bytes([b]), 0.5) for b in leads], run)
+        reading = _READING_AFTER.match(line, straddle.end() + 1) if line[straddle.end() : straddle.end() + 1] == REPLACEMENT else None
+        if reading:  # `有?xìng)�(yòng)`: the character after the pair lost its trail byte too; its reading names it
+            sounding = [(lead, char) for lead, low, char in _by_reading().get(reading.group("syllable"), ()) if low >= 0x81]
+            chars = [char for lead, char in sounding if lead in leads]
+            for char in dict.fromkeys(chars):
+                others = tuple(c for c in dict.fromkeys(chars) if c != char)
+                by_reading = _homophones(0, reading.group("syllable"), others)
+                found.append(_Candidate(s, straddle.end() + 1, char, 0.5, by_reading=by_reading))
     opener = _OPENER.match(line, s)
     if opener and opener.group("mark") == "?" and line[opener.end() : opener.end() + 1] == REPLACEMENT:
         reading = _READING_AFTER.match(line, opener.end() + 1)
