@@ -454,3 +454,12 @@ def test_a_straddling_reading_then_a_lost_byte_and_a_reading_name_the_character_
     result = repair(garbled)
     assert clean in result.traditional
     assert any("a guess from its reading" in s.reason for s in result.unresolved)
+
+
+def test_two_pairs_shown_as_question_marks_side_by_side_make_three_characters_and_are_named():
+    # “組合拳”，助力企業: ， lost A3; AC D6 and FA C1 were both private-use pairs (??), 力's
+    # trail A6 and 企's lead make ζ. Out of step, ?? is ， + 助 + the lead byte of 力.
+    result = repair("暖企服務“組合拳”??ζ髽I跑出復工復產")
+    line = result.traditional.strip()
+    assert line.endswith("力企業跑出復工復產") and len(line) == len("暖企服務“組合拳”，助力企業跑出復工復產")
+    assert any(s.column == 10 and "here is a guess" in s.reason for s in result.unresolved)

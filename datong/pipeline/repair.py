@@ -350,54 +350,79 @@ def _with_holes(text: str) -> bytes:
     return b"".join(b"?" if c == "?" else _run_bytes(c) for c in text)
 
 
+@lru_cache(maxsize=4096)
+def _last_characters(first: int, nxt: bytes, right: str, traditional: bool | None) -> tuple[tuple[float, int, str], ...]:
+    """The likeliest characters a pair shown as ? (first byte ``first``) ends on: its second byte
+    and the byte after it, each as it reads before ``right``."""
+    found = []
+    for y in _unshown_pairs()[first]:
+        char = _decode(bytes([y]) + nxt)
+        if len(char) == 1 and not implausible(char):
+            found.append((window_score(char + right, traditional), y, char))
+    return tuple(sorted(found, reverse=True)[:_UNSHOWN_EACH])
+
+
 def _fillings(stream: bytes, traditional: bool | None, before: str = "", after: str = "") -> list[Filling]:
     """``stream`` (a run with its lost byte restored) with each ? (0x3F: a pair the mirror could
-    not show) filled by the pairs whose two characters read best with their neighbours (``before``
+    not show) filled by the pairs whose characters read best with their neighbours (``before``
     and ``after`` are the text either side of the run), the cost of the guesses, and for each
-    filled pair the column of its first character, the two characters and the next likeliest.
-    Out of step, the pair's first byte ends one character and its second begins the next; a pair
-    that would stand in step (a private-use character) is no filling."""
+    filled pair the column of its first character, the characters and the next likeliest.
+    Out of step, a pair's first byte ends one character and its second begins the next, so two
+    pairs side by side (`??`) make three characters; a pair that would stand in step (a
+    private-use character) is no filling."""
+    pairs = _unshown_pairs()
     beams: list[tuple[bytes, float, tuple]] = [(b"", 0.0, ())]
     rest = stream
     while (hole := rest.find(b"?")) >= 0:
         head, rest = rest[:hole], rest[hole + 1 :]
-        grown: list[tuple[float, bytes, float, tuple, str]] = []
+        twice = rest[:1] == b"?"  # a second pair at once
+        if twice:
+            rest = rest[1:]
+        if not rest or rest[:1] == b"?":
+            return []
+        nxt = rest[:1]
+        following = rest[1:5].split(b"?")[0]  # the characters after the pairs, up to the next one
+        right = (_decode(following) + (after if b"?" not in rest[1:] and len(rest) <= 5 else ""))[:2]
+        grown: list[tuple[float, bytes, float, tuple, tuple[int, str]]] = []
         for done, cost, guesses in beams:
             known = done + head
             i = 0
             while i < len(known):
                 i += 2 if known[i] >= 0x81 else 1
-            if i != len(known) + 1 or not rest or rest[:1] == b"?":
-                continue
-            prev, nxt = known[-1], rest[:1]
+            if i != len(known) + 1:
+                continue  # the pair would stand in step
             left = (before + _decode(known[:-1]))[-2:]
-            following = rest[1:5].split(b"?")[0]  # the characters after the pair, up to the next one
-            right = (_decode(following) + (after if b"?" not in rest[1:] and len(rest) <= 5 else ""))[:2]
+            column = _char_index(known + b"\x81\x81", len(known) - 1)
             firsts = []
-            for y1 in _unshown_pairs():
-                c1 = _decode(bytes([prev, y1]))
+            for y1 in pairs:
+                c1 = _decode(bytes([known[-1], y1]))
                 if len(c1) == 1 and not implausible(c1):
                     firsts.append((window_score(left + c1, traditional), y1, c1))
-            firsts = sorted(firsts, reverse=True)[:_UNSHOWN_EACH]
-            seconds: dict[int, tuple[float, str]] = {}
-            for y2 in {y2 for _, y1, _ in firsts for y2 in _unshown_pairs()[y1]}:
-                c2 = _decode(bytes([y2]) + nxt)
-                if len(c2) == 1 and not implausible(c2):
-                    seconds[y2] = (window_score(c2 + right, traditional), c2)
-            best_seconds = sorted(seconds, key=lambda y2: -seconds[y2][0])
-            column = _char_index(known + b"\x81\x81", len(known) - 1)
-            for _, y1, c1 in firsts:
-                allowed = set(_unshown_pairs()[y1])
-                for y2 in [y2 for y2 in best_seconds if y2 in allowed][:_UNSHOWN_EACH]:
-                    window = left + c1 + seconds[y2][1] + right
+            for _, y1, c1 in sorted(firsts, reverse=True)[:_UNSHOWN_EACH]:
+                if twice:  # the first pair's second byte and the second pair's first byte make a character
+                    middles = []
+                    for y2 in pairs[y1]:
+                        for y3 in pairs:
+                            c2 = _decode(bytes([y2, y3]))
+                            if len(c2) == 1 and not implausible(c2):
+                                middles.append((window_score(left + c1 + c2, traditional), y2, y3, c2))
+                    fills = [
+                        (bytes([y1, y2, y3, y4]), c1 + c2 + c3)
+                        for _, y2, y3, c2 in sorted(middles, reverse=True)[: 2 * _UNSHOWN_EACH]
+                        for _, y4, c3 in _last_characters(y3, nxt, right, traditional)[:_UNSHOWN_KEEP]
+                    ]
+                else:
+                    fills = [(bytes([y1, y2]), c1 + c2) for _, y2, c2 in _last_characters(y1, nxt, right, traditional)]
+                for filled, chars in fills:
+                    window = left + chars + right
                     reads = window_score(window, traditional) + _WORD_WEIGHT * segment_score(window)
-                    grown.append((reads, known + bytes([y1, y2]), cost + _UNSHOWN_COST, guesses, (column, c1 + seconds[y2][1])))
+                    grown.append((reads, known + filled, cost + _UNSHOWN_COST * (1 + twice), guesses, (column, chars)))
         grown.sort(key=lambda t: -t[0])
         kept = grown[:_UNSHOWN_KEEP]
         beams = []
-        for _, filled, cost, guesses, (column, pair) in kept:
-            others = tuple(dict.fromkeys(g[1] for g in [t[4] for t in kept] if g[1] != pair))
-            beams.append((filled, cost, (*guesses, (column, pair, others))))
+        for _, filled, cost, guesses, (column, chars) in kept:
+            others = tuple(dict.fromkeys(t[4][1] for t in kept if t[4][1] != chars))
+            beams.append((filled, cost, (*guesses, (column, chars, others))))
         if not beams:
             return []
     return [(done + rest, cost, guesses) for done, cost, guesses in beams]
@@ -506,6 +531,12 @@ def _candidates(line: str, s: int, budget: _Budget):
             for lead, mark, char, others in _mark_and_sounding(syllable):
                 prior = noise - 0.2 + _LEAD_PRIOR[lead]
                 found.append(_Candidate(s, opener.end() + 1, mark + char, prior, by_reading=_homophones(1, syllable, others)))
+    if opener and opener.group("mark") == "?" and line[opener.end() : opener.end() + 1] == "?":
+        through = _through_unshown(line, opener.end())  # `??鈴凸`: the opener and the next ? are both pairs
+        if through > opener.end():
+            noise = _NOISE_BONUS * len(opener.group("noise"))
+            holes = [(bytes([lead]) + b"?", noise - 0.2 + _UNSHOWN_COST + _LEAD_PRIOR[lead]) for lead in _UNSHOWN_LEADS]
+            fill(s, holes, opener.end(), through, _with_holes(line[opener.end() : through]))
     if opener and (run := run_from(opener.end())):
         mark = opener.group("mark")
         noise = _NOISE_BONUS * len(opener.group("noise"))
@@ -843,7 +874,7 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
                 flags.append(
                     Flag(
                         best.start - shift,
-                        f"re-decoded, but {best.replacement[column:column + 2]} here is a guess for a pair the mirror"
+                        f"re-decoded, but {best.replacement[column:column + len(_pair)]} here is a guess for a pair the mirror"
                         f" showed as ?{rivals}: check it",
                         offset=column,
                     )
