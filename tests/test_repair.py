@@ -463,3 +463,18 @@ def test_two_pairs_shown_as_question_marks_side_by_side_make_three_characters_an
     line = result.traditional.strip()
     assert line.endswith("力企業跑出復工復產") and len(line) == len("暖企服務“組合拳”，助力企業跑出復工復產")
     assert any(s.column == 10 and "here is a guess" in s.reason for s in result.unresolved)
+
+
+@pytest.mark.parametrize(
+    ("garbled", "clean"),
+    [
+        ("銷往美國、\ufffd(é)羅斯等國(guó)家和地區", "銷往美國、俄羅斯等國家和地區"),
+        ("銷往美國,\ufffd(é)羅斯等國(guó)家和地區", "銷往美國，俄羅斯等國家和地區"),
+        ("復工條件、\ufffd(bǎo)障措施、監督", "復工條件、保障措施、監督"),
+    ],
+)
+def test_a_lost_byte_after_a_mark_with_a_reading_after_it_is_the_character_the_reading_and_the_words_name(garbled, clean):
+    # 俄 lost its lead byte after 、, and its trail byte, read as a lead byte before "(", was lost too
+    result = repair(garbled)
+    assert result.traditional.strip() == clean
+    assert [s.column for s in result.unresolved] == [6]  # any character of that reading would do: named

@@ -498,6 +498,15 @@ def _candidates(line: str, s: int, budget: _Budget):
                         by_reading = _homophones(len(decoded) - 1, reading.group("syllable"), others)
                         keep(start, stop, decoded[:-1] + char, prior - cost + 0.3, False, by_reading, filled=guesses)
 
+    if line[s] == REPLACEMENT and s > 0 and line[s - 1] in _VISIBLE_MARKS and (named := _READING_AFTER.match(line, s + 1)):
+        # `、�(é)`: the character after a mark lost its lead byte, and its trail byte, read as a
+        # lead byte before "(", was lost too; only its reading is left to say which it was
+        syllable = named.group("syllable")
+        chars = list(dict.fromkeys(char for _, trail, char in _by_reading().get(syllable, ()) if trail >= 0x81))
+        for char in chars:
+            others = tuple(c for c in chars if c != char)
+            found.append(_Candidate(s, s + 1, char, _OTHER_LEAD_PRIOR, guessed=True, by_reading=_homophones(0, syllable, others)))
+        return found
     alone = _READING_AFTER.match(line, s + 1) if 0x40 <= ord(line[s]) <= 0x7E and line[s].isalpha() else None
     if alone and (s == 0 or not line[s - 1].isascii()):  # a trail byte alone, then its character's reading
         syllable = alone.group("syllable")
@@ -639,6 +648,8 @@ def _triggered(line: str, pos: int, memo: dict, traditional: bool | None = None)
         return True  # `?�(yǐn)`: a mark, and a character its reading names
     if char == REPLACEMENT and pos > 0 and is_run_char(line[pos - 1]):
         return True  # the dangling lead byte a run cut short leaves
+    if char == REPLACEMENT and pos > 0 and line[pos - 1] in _VISIBLE_MARKS and _READING_AFTER.match(line, pos + 1):
+        return True  # `,�(é)`: a character after a mark, of which only its reading is left
     if char in ",;:" + REPLACEMENT or is_run_char(char):
         for i in range(pos, min(len(line), pos + _LOOKAHEAD + 1)):
             verdict = memo.get(i)
@@ -830,7 +841,8 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             first = pos  # a run cut short by a lost byte: it may have started well before
             while first > last_end and pos - first < _TAIL_REACH and is_run_char(work[first - 1]):
                 first -= 1
-            starts = range(first, pos)
+            named = work[pos - 1] in _VISIBLE_MARKS and _READING_AFTER.match(work, pos + 1)
+            starts = range(first, pos + 1 if named else pos)  # `、�(é)`: the lost byte itself, named by its reading
         candidates = [c for s in starts for c in _candidates(work, s, budget)]
         if not candidates:
             pos += 1
