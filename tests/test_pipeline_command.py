@@ -89,7 +89,8 @@ def test_spots_left_exit_1_each_named_by_line_column_and_reason(tmp_path, capsys
     assert code == 1
     spots = [line for line in out.splitlines() if "unresolved:" in line]
     assert spots == [
-        "  unresolved: line 2, column 52: bytes lost for good (U+FFFD): …，會按時送達。”�4月27日上午，…",
+        "  unresolved: line 2, column 52: re-decoded, but “ here is a guess: the mirror lost its second byte"
+        " (it could be ’, ‘, ”): check it: …，會按時送達。”“4月27日上午…",
         "  unresolved: line 5, column 53: re-decoded, but 久 here is a guess: the mirror lost its second byte"
         " (it could be 就, 拘, 均, 具): check it: …復產景象。“前不久，一批3600…",
         "  unresolved: line 6, column 72: implausible character(s) 'ｓ': …布料加工。“目前ｓ業大部分員工已返…",
@@ -127,7 +128,7 @@ def test_the_committed_report_is_what_the_command_writes_now(tmp_path, capsys):
 def test_the_committed_report_says_what_the_source_chapter_shows():
     data = json.loads(paths.REPAIR_REPORT.read_text(encoding="utf-8"))
     assert data["counts"] == {"redecoded": 8, "readings": 146, "punctuation": 122, "parentheses": 2, "corrections": 3}
-    assert [c["match"] for c in data["corrections"]] == ["送達。”�4月27日", "“前不久，", "目前ｓ業"]
+    assert [c["match"] for c in data["corrections"]] == ["送達。”“4月27日", "“前不久，", "目前ｓ業"]
     assert all(c["reason"] and c["reason_zh"] for c in data["corrections"])
     assert data["unresolved"] == []
 

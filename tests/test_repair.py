@@ -153,14 +153,31 @@ def test_a_reading_on_a_straddling_byte_pair_gives_back_the_lost_byte():
     assert redecode_misaligned_runs(garbled)[0] == "運輸等方面的突出問題39個"
 
 
-def test_a_dangling_lead_byte_merges_with_the_lost_byte_mark_after_it():
-    fixed = redecode_misaligned_runs("“現在會按時送達,�,!薄�4月")[0]
-    assert fixed == "“現在會按時送達。”�4月"
+def test_a_dangling_lead_byte_merges_with_the_lost_byte_mark_after_it_and_a_mark_is_guessed_for_it():
+    # the dangling byte is 0xA1, which leads only marks: not 。 or 、 after 。” (a text never stacks them)
+    result = repair("“現在會按時送達,�,!薄�4月")
+    assert result.traditional.strip() == "“現在會按時送達。”“4月"
+    assert [s.reason.split(":")[0] for s in result.unresolved] == ["re-decoded, but “ here is a guess"]
+
+
+@pytest.mark.parametrize(
+    ("before", "lead", "guess"),
+    [
+        ("他說“我們會按時送達", 0xA1, "”"),  # a quotation is open: it closes
+        ("他說我們會按時送達", 0xA1, "。"),  # none is: the commonest mark of 0xA1
+        ("會按時送達。”", 0xA1, "“"),  # not 。 or 、 after 。”
+        ("會按時送達", 0xA3, "，"),  # the commonest mark of 0xA3
+    ],
+)
+def test_a_lost_trail_byte_after_a_marks_lead_byte_is_guessed_as_the_likeliest_mark_there(before, lead, guess):
+    from datong.pipeline.repair import _guess_lost_mark
+
+    assert _guess_lost_mark(before, lead)[0] == guess
 
 
 def test_when_characters_tie_a_decoding_that_pairs_quotation_marks_wins_and_one_that_unpairs_them_loses():
     # ！薄 and 。” read equally well; only the open “ decides
-    assert redecode_misaligned_runs("“會按時送達!薄�")[0] == "“會按時送達。”�"
+    assert redecode_misaligned_runs("“會按時送達!薄�")[0].startswith("“會按時送達。”")
     assert redecode_misaligned_runs("會按時送達!薄�")[0] == "會按時送達!薄�"
 
 

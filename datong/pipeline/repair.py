@@ -787,7 +787,7 @@ def _guess_lost_trail(line: str, best: _Candidate, traditional: bool | None) -> 
         if len(char) == 1 and is_han(char) and not implausible(char)
     }
     if not options:
-        return None
+        return _guess_lost_mark(line[: best.start] + best.replacement[:-1], lead)
     before = (_context_before(line, best.start, _GUESS_WINDOW) + best.replacement[:-1])[-_GUESS_WINDOW:]
     after = _context_after(line, best.end, _GUESS_WINDOW)
 
@@ -798,6 +798,22 @@ def _guess_lost_trail(line: str, best: _Candidate, traditional: bool | None) -> 
     ranked = sorted(options, key=lambda c: (-reads(c), c))
     others = [c for c in ranked[1:] if traditional is None or not other_script(c, traditional)]
     return ranked[0], tuple(others[:4])
+
+
+# The marks a lost trail byte of 0xA1 or 0xA3 most likely stood for, likeliest first (news text).
+_MARKS_BY_LEAD = {_USUAL_LOST_LEAD: "。、”“’‘", _MARK_LEAD: "，：；？！（）"}
+
+
+def _guess_lost_mark(before: str, lead: int) -> tuple[str, tuple[str, ...]] | None:
+    """The mark whose trail byte was lost after its lead byte (0xA1 or 0xA3), by how often text
+    uses each, a closing quotation mark first where one is open (``before`` is the line up to it)."""
+    marks = list(_MARKS_BY_LEAD.get(lead, ""))
+    if lead == _USUAL_LOST_LEAD:
+        marks.remove("”")  # first where a quotation is open, last where none is
+        marks.insert(0 if before.count("“") > before.count("”") else len(marks), "”")
+    ended = before.rstrip("”’")[-1:]
+    marks = [m for m in marks if not _STACKED_MARKS.match(ended + m)]  # 。”。 a text never has
+    return (marks[0], tuple(marks[1:5])) if marks else None
 
 
 _LONE_RARE = -10.5  # a character this rare as a word of its own (赫 -11.5, 淮 -10.7; 富 -10.0, 收 -8.9)
