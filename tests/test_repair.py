@@ -495,3 +495,11 @@ def test_a_lost_byte_after_a_mark_with_a_reading_after_it_is_the_character_the_r
     result = repair(garbled)
     assert result.traditional.strip() == clean
     assert [s.column for s in result.unresolved] == [6]  # any character of that reading would do: named
+
+
+def test_a_run_the_words_are_sure_of_and_the_characters_lean_to_is_applied_and_flagged_not_left():
+    # ：園 (A3 BA 88 40) lost A3: 簣 and a trail byte alone (@). The words read 推算：園區 far better;
+    # the characters alone barely prefer it (園 is a rarer Traditional form), so it is flagged.
+    result = repair("用減法推算簣@區企業減去規上")
+    assert result.traditional.strip() == "用減法推算：園區企業減去規上"
+    assert [s.reason.split(" (")[0] for s in result.unresolved] == ["a misaligned run, re-decoded with low confidence"]

@@ -760,10 +760,14 @@ def _choose(line: str, pos: int, candidates, balance, traditional, weight: float
 
 def _agreed(words: _Choice, characters: _Choice) -> _Choice:
     """The choice with the word model, checked against the choice on characters alone: where both
-    choose the same decoding, it is as sure as the less sure of them; where they differ and the
+    choose the same decoding, it is as sure as the less sure of them (but applied, flagged, where
+    the words are sure and the characters would re-decode too); where they differ and the
     characters alone would re-decode too, a person should look (flagged, still applied)."""
     if words.best == characters.best:
-        return replace(words, sure=min(words.sure, characters.sure))
+        sure = min(words.sure, characters.sure)
+        if words.sure >= CONFIDENT and characters.gain > 0 and sure < APPLIED_AND_FLAGGED:
+            sure = APPLIED_AND_FLAGGED  # the words are sure and the characters lean the same way: applied, flagged
+        return replace(words, sure=sure)
     if characters.gain > 0:
         return replace(words, sure=min(words.sure, _DISAGREED))
     return words
