@@ -464,7 +464,7 @@ def _candidates(line: str, s: int, budget: _Budget):
         for prefix, prior in prefixes:
             decoded, stop = _with_lost_tail(line, end, _decode(prefix + data))
             reading = _READING_AFTER.match(line, stop) if stop > end else None
-            lost = (prefix + data)[-1] if stop > end and not reading and not guessed else None
+            lost = (prefix + data)[-1] if stop > end and not reading else None
             keep(start, stop, decoded, prior, guessed, lost_trail_of=lost)
             if twice:  # a second mark lost further on put the run back in step: restore it too
                 back_in_step = next((i for i, byte in enumerate(data) if byte < 0x80), len(data))
