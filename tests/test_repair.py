@@ -9,6 +9,7 @@ import pytest
 from datong import paths
 from datong.pipeline.corrections import Correction, CorrectionError, apply_corrections, load_corrections
 from datong.pipeline.repair import (
+    _lone_rare_at,
     main,
     normalise_punctuation,
     redecode_misaligned_runs,
@@ -345,12 +346,17 @@ def test_a_traditional_character_in_simplified_text_is_flagged():
     assert "Traditional character in Simplified text" in spot.reason and spot.column == 20
 
 
-def test_a_rare_character_a_decoding_gives_in_no_word_with_its_neighbours_is_flagged():
-    # ：已復工 lost the lead byte of 已; the scores preferred a lost 。 and 貉, which makes no word with 。 or 復.
-    result = repair("你的估(gū)計:褟凸さ钠髽I(yè)有(yǒu)多少家")
-    assert result.traditional.split("\n")[0].startswith("你的估計。貉復工的企業")
-    [spot] = [s for s in result.unresolved if "rare character in no word" in s.reason]
-    assert (spot.column, spot.reason.split("re-decoded, but ")[1][0]) == (6, "貉")
+def test_a_rare_character_a_decoding_gives_in_no_word_with_its_neighbours_is_found():
+    # ：已復工 lost the lead byte of 已; a lost 。 would give 貉, which makes no word with 。 or 復
+    assert _lone_rare_at("你的估計。", "貉復工", "的企業") == 0
+    assert _lone_rare_at("你的估計：", "已復工", "的企業") is None
+
+
+def test_a_lead_byte_lost_after_a_folded_colon_is_guessed_and_named_and_the_colon_kept():
+    result = repair("你的估(gū)計:褟凸さ钠髽I(yè)有(yǒu)多少家")  # 你的估計：已復工的企業
+    line = result.traditional.split("\n")[0]
+    assert line.startswith("你的估計：") and line.endswith("復工的企業有多少家")
+    assert [s.column for s in result.unresolved] == [6]  # the guessed character (把 for 已): named
 
 
 def test_a_common_decoding_in_words_raises_no_rare_character_flag():
@@ -503,3 +509,11 @@ def test_a_run_the_words_are_sure_of_and_the_characters_lean_to_is_applied_and_f
     result = repair("用減法推算簣@區企業減去規上")
     assert result.traditional.strip() == "用減法推算：園區企業減去規上"
     assert [s.reason.split(" (")[0] for s in result.unresolved] == ["a misaligned run, re-decoded with low confidence"]
+
+
+def test_a_folded_colon_left_before_a_decoding_reads_as_the_colon_it_will_be_again():
+    # ：修復 (修 lost its lead byte after the colon) against 。恨復 (the colon's bytes read as 。 and a
+    # lead byte): with the folded : counted as nothing, the decoding that swallowed it won unflagged
+    result = repair("簡體:迯歪岬膱蟮馈７斌w(tī):修復後的報道")
+    assert result.traditional.strip().startswith("簡體：修復後的報道。繁體")
+    assert result.unresolved  # a lead byte guessed after a mark: named

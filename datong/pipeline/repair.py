@@ -315,10 +315,11 @@ def _sounding(lead: int, syllable: str) -> tuple[tuple[str, tuple[str, ...]], ..
 
 @lru_cache(maxsize=1)
 def _by_reading() -> dict[str, tuple[tuple[int, int, str], ...]]:
-    """Every two-byte GB18030 character a text could have, by each of its readings: lead, trail, character."""
+    """Every two-byte GB18030 character a text could have whose trail byte is 0x81 or above (a
+    trail byte the mirror loses before a `(` is one), by each of its readings: lead, trail, character."""
     found: dict[str, list[tuple[int, int, str]]] = {}
     for lead in range(0x81, 0xFF):
-        for trail in (*range(0x40, 0x7F), *range(0x80, 0xFF)):
+        for trail in range(0x81, 0xFF):
             char = _decode(bytes([lead, trail]))
             if len(char) == 1 and is_han(char) and not implausible(char):
                 for syllable in readings(char):
@@ -339,7 +340,7 @@ def _mark_and_sounding(syllable: str) -> tuple[tuple[int, str, str, tuple[str, .
             if len(mark) != 1 or mark not in "。，、；：":
                 continue
             seconds = set(_unshown_pairs()[first])
-            chars = [char for c_lead, trail, char in _by_reading().get(syllable, ()) if c_lead in seconds and trail >= 0x81]
+            chars = [char for c_lead, _, char in _by_reading().get(syllable, ()) if c_lead in seconds]
             for char in dict.fromkeys(chars):
                 found.append((lead, mark, char, tuple(c for c in dict.fromkeys(chars) if c != char)))
     return tuple(found)
@@ -502,7 +503,7 @@ def _candidates(line: str, s: int, budget: _Budget):
         # `、�(é)`: the character after a mark lost its lead byte, and its trail byte, read as a
         # lead byte before "(", was lost too; only its reading is left to say which it was
         syllable = named.group("syllable")
-        chars = list(dict.fromkeys(char for _, trail, char in _by_reading().get(syllable, ()) if trail >= 0x81))
+        chars = list(dict.fromkeys(char for _, _, char in _by_reading().get(syllable, ())))
         for char in chars:
             others = tuple(c for c in chars if c != char)
             found.append(_Candidate(s, s + 1, char, _OTHER_LEAD_PRIOR, guessed=True, by_reading=_homophones(0, syllable, others)))
@@ -525,7 +526,7 @@ def _candidates(line: str, s: int, budget: _Budget):
             add(s, [(bytes([b]), 0.5) for b in leads], run)
         reading = _READING_AFTER.match(line, straddle.end() + 1) if line[straddle.end() : straddle.end() + 1] == REPLACEMENT else None
         if reading:  # `有?xìng)�(yòng)`: the character after the pair lost its trail byte too; its reading names it
-            sounding = [(lead, char) for lead, low, char in _by_reading().get(reading.group("syllable"), ()) if low >= 0x81]
+            sounding = [(lead, char) for lead, _, char in _by_reading().get(reading.group("syllable"), ())]
             chars = [char for lead, char in sounding if lead in leads]
             for char in dict.fromkeys(chars):
                 others = tuple(c for c in dict.fromkeys(chars) if c != char)
@@ -583,8 +584,8 @@ _WORD_TRIGGER_TWO_MARKS = 2.0
 @lru_cache(maxsize=65536)
 def _two_marks_lost(char: str) -> bool:
     """Are both of this character's bytes trail bytes of marks (`卑` B1 B0 is ” “ without their A1s)?"""
-    if char.isascii() or not is_run_char(char):
-        return False
+    if not is_han(char):
+        return False  # a mark itself (，is A3 AC) is no character two marks' bytes make
     data = char.encode("gb18030")
     return len(data) == 2 and data[0] in _MARK_BY_TRAIL and data[1] in _MARK_BY_TRAIL
 _WORD_PEEK = 6  # characters of a run the word model reads to see whether it may be out of step
@@ -675,6 +676,7 @@ class _Choice:
 # Two of these side by side (`、。`, `。。`) a text never has: a decoding that makes them lost a character.
 _STACKED_MARKS = re.compile("(?=[。，、；：][。，、；：]|[。，、；：,;:][？！])")
 _STACKED = 1.0
+_FOLDED = str.maketrans({":": "："})  # the mirror folds ： alone, never in a stacked cluster
 _INSERTED_READING = re.compile(rf"\({SYLLABLE}\)")
 
 
@@ -696,11 +698,18 @@ def _choose(line: str, pos: int, candidates, balance, traditional, weight: float
     w1 = min(len(line), max(c.end for c in candidates) + 2)
     w1 = max(w1, min(len(line), pos + _LOOKAHEAD + 2))
 
+    befores: dict[int, str] = {}
+    afters: dict[int, str] = {}
+
     def total(start: int, end: int, replacement: str, prior: float) -> float:
         b_old, b_new = _quote_balance(line[start:end]), _quote_balance(replacement)
         quotes = _unpaired((balance[0] - b_old[0] + b_new[0], balance[1] - b_old[1] + b_new[1]))
-        window = _context_before(line, start, start - w0) + replacement + _context_after(line, end, w1 - end)
-        bonus = _reading_bonus(line[:start] + replacement, end, line) if end < len(line) else 0.0
+        if start not in befores:  # a folded mark left before the decoding reads as the mark it will be again (：修, not 。恨)
+            befores[start] = _context_before(line, start, start - w0).translate(_FOLDED)
+        if end not in afters:
+            afters[end] = _context_after(line, end, w1 - end)
+        window = befores[start] + replacement + afters[end]
+        bonus = _reading_bonus(replacement or line[start - 1 : start], end, line) if end < len(line) else 0.0
         words = weight * segment_score(window) if weight else 0.0
         stacked = _STACKED_MARKS.findall(window)
         return window_score(window, traditional) + words + prior - _QUOTE_WEIGHT * quotes + bonus - _STACKED * len(stacked)
