@@ -346,6 +346,11 @@ def _mark_and_sounding(syllable: str) -> tuple[tuple[int, str, str, tuple[str, .
     return tuple(found)
 
 
+def _opening_pairs(noise: float) -> list[tuple[bytes, float]]:
+    """A ? that opens a run, as a pair to fill after the lost lead byte of ， or 。, with its prior."""
+    return [(bytes([lead]) + b"?", noise - 0.2 + _UNSHOWN_COST + _LEAD_PRIOR[lead]) for lead in _UNSHOWN_LEADS]
+
+
 def _with_holes(text: str) -> bytes:
     """``text``'s bytes with each ? a hole (0x3F) for :func:`_fillings` to fill."""
     return b"".join(b"?" if c == "?" else _run_bytes(c) for c in text)
@@ -544,8 +549,7 @@ def _candidates(line: str, s: int, budget: _Budget):
     if opener and opener.group("mark") == "?" and line[opener.end() : opener.end() + 1] == "?":
         through = _through_unshown(line, opener.end())  # `??鈴凸`: the opener and the next ? are both pairs
         if through > opener.end():
-            noise = _NOISE_BONUS * len(opener.group("noise"))
-            holes = [(bytes([lead]) + b"?", noise - 0.2 + _UNSHOWN_COST + _LEAD_PRIOR[lead]) for lead in _UNSHOWN_LEADS]
+            holes = _opening_pairs(_NOISE_BONUS * len(opener.group("noise")))
             fill(s, holes, opener.end(), through, _with_holes(line[opener.end() : through]))
     if opener and (run := run_from(opener.end())):
         mark = opener.group("mark")
@@ -555,7 +559,7 @@ def _candidates(line: str, s: int, budget: _Budget):
             add(s, [(bytes([_MARK_BY_TRAIL[first[0]]]) + first, noise)], run)
         if mark == "?":  # a pair the mirror could not show (private use): a mark's trail and a lost lead
             through = _through_unshown(line, run[0])
-            holes = [(bytes([lead]) + b"?", noise - 0.2 + _UNSHOWN_COST + _LEAD_PRIOR[lead]) for lead in _UNSHOWN_LEADS]
+            holes = _opening_pairs(noise)
             fill(s, holes, run[0], run[0], run[1])
             if through > run[0]:
                 fill(s, holes, run[0], through, run[1] + _with_holes(line[run[0] : through]))
