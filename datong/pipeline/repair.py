@@ -262,7 +262,7 @@ _FILL_COST = 3_000  # budget a pair to fill costs (about what 24 characters' lea
 _MAX_UNSHOWN = 2  # pairs shown as ? a run is followed through
 _UNSHOWN_COST = 0.3  # each filled pair: a guess, a little less likely than a run that needs none
 _UNSHOWN_KEEP = 4  # fillings of each pair kept (by how the words around them read)
-_UNSHOWN_EACH = 10  # characters on either side of a pair ranked alone before they are read together
+_UNSHOWN_EACH = 16  # characters on either side of a pair ranked alone before they are read together
 
 
 @lru_cache(maxsize=1)
