@@ -293,24 +293,27 @@ def _through_unshown(line: str, end: int) -> int:
     return end
 
 
-def _char_index(stream: bytes, offset: int) -> int:
-    """Which character of ``stream``'s decoding the byte at ``offset`` falls in (two bytes from 0x81)."""
+def _begun_character(stream: bytes) -> int | None:
+    """The column of the character ``stream``'s last byte begins (a lead byte whose trail is yet
+    to come), or None where the stream ends between characters (two bytes from 0x81)."""
     i = chars = 0
-    while i + (2 if stream[i] >= 0x81 else 1) <= offset:
+    while i < len(stream):
         i += 2 if stream[i] >= 0x81 else 1
         chars += 1
-    return chars
+    return chars - 1 if i == len(stream) + 1 else None
 
 
-Filling = tuple[bytes, float, tuple[tuple[int, str, tuple[str, ...]], ...]]
+def _with_others(chars) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each of ``chars`` (once, in order) with the others: a guess and what else it could be."""
+    unique = tuple(dict.fromkeys(chars))
+    return tuple((char, tuple(c for c in unique if c != char)) for char in unique)
 
 
 @lru_cache(maxsize=4096)
 def _sounding(lead: int, syllable: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Each character of lead byte ``lead`` that reads ``syllable``, with the others that do."""
     chars = [_decode(bytes([lead, trail])) for trail in range(0x40, 0xFF)]
-    sounding = [c for c in chars if len(c) == 1 and not implausible(c) and syllable in readings(c)]
-    return tuple((char, tuple(c for c in sounding if c != char)) for char in sounding)
+    return _with_others(c for c in chars if len(c) == 1 and not implausible(c) and syllable in readings(c))
 
 
 @lru_cache(maxsize=1)
@@ -341,8 +344,7 @@ def _mark_and_sounding(syllable: str) -> tuple[tuple[int, str, str, tuple[str, .
                 continue
             seconds = set(_unshown_pairs()[first])
             chars = [char for c_lead, _, char in _by_reading().get(syllable, ()) if c_lead in seconds]
-            for char in dict.fromkeys(chars):
-                found.append((lead, mark, char, tuple(c for c in dict.fromkeys(chars) if c != char)))
+            found += [(lead, mark, char, others) for char, others in _with_others(chars)]
     return tuple(found)
 
 
@@ -366,6 +368,9 @@ def _last_characters(first: int, nxt: bytes, right: str, traditional: bool | Non
         if len(char) == 1 and not implausible(char):
             found.append((window_score(char + right, traditional), y, char))
     return tuple(sorted(found, reverse=True)[:_UNSHOWN_EACH])
+
+
+Filling = tuple[bytes, float, tuple[tuple[int, str, tuple[str, ...]], ...]]
 
 
 def _fillings(stream: bytes, traditional: bool | None, before: str = "", after: str = "") -> list[Filling]:
@@ -392,13 +397,10 @@ def _fillings(stream: bytes, traditional: bool | None, before: str = "", after: 
         grown: list[tuple[float, bytes, float, tuple, tuple[int, str]]] = []
         for done, cost, guesses in beams:
             known = done + head
-            i = 0
-            while i < len(known):
-                i += 2 if known[i] >= 0x81 else 1
-            if i != len(known) + 1:
+            column = _begun_character(known)
+            if column is None:
                 continue  # the pair would stand in step
             left = (before + _decode(known[:-1]))[-2:]
-            column = _char_index(known + b"\x81\x81", len(known) - 1)
             firsts = []
             for y1 in pairs:
                 c1 = _decode(bytes([known[-1], y1]))
@@ -432,6 +434,14 @@ def _fillings(stream: bytes, traditional: bool | None, before: str = "", after: 
         if not beams:
             return []
     return [(done + rest, cost, guesses) for done, cost, guesses in beams]
+
+
+def _named_after_mark(line: str, pos: int) -> re.Match | None:
+    """`、�(é)` at ``pos``: the character after a mark lost its lead byte, and its trail byte, read
+    as a lead byte before "(", was lost too; only its reading (the match) is left to say which."""
+    if line[pos] != REPLACEMENT or pos == 0 or line[pos - 1] not in _VISIBLE_MARKS:
+        return None
+    return _READING_AFTER.match(line, pos + 1)
 
 
 def _candidates(line: str, s: int, budget: _Budget):
@@ -504,13 +514,9 @@ def _candidates(line: str, s: int, budget: _Budget):
                         by_reading = _homophones(len(decoded) - 1, reading.group("syllable"), others)
                         keep(start, stop, decoded[:-1] + char, prior - cost + 0.3, False, by_reading, filled=guesses)
 
-    if line[s] == REPLACEMENT and s > 0 and line[s - 1] in _VISIBLE_MARKS and (named := _READING_AFTER.match(line, s + 1)):
-        # `、�(é)`: the character after a mark lost its lead byte, and its trail byte, read as a
-        # lead byte before "(", was lost too; only its reading is left to say which it was
+    if named := _named_after_mark(line, s):
         syllable = named.group("syllable")
-        chars = list(dict.fromkeys(char for _, _, char in _by_reading().get(syllable, ())))
-        for char in chars:
-            others = tuple(c for c in chars if c != char)
+        for char, others in _with_others(char for _, _, char in _by_reading().get(syllable, ())):
             found.append(_Candidate(s, s + 1, char, _OTHER_LEAD_PRIOR, guessed=True, by_reading=_homophones(0, syllable, others)))
         return found
     alone = _READING_AFTER.match(line, s + 1) if 0x40 <= ord(line[s]) <= 0x7E and line[s].isalpha() else None
@@ -531,12 +537,10 @@ def _candidates(line: str, s: int, budget: _Budget):
             add(s, [(bytes([b]), 0.5) for b in leads], run)
         reading = _READING_AFTER.match(line, straddle.end() + 1) if line[straddle.end() : straddle.end() + 1] == REPLACEMENT else None
         if reading:  # `有?xìng)�(yòng)`: the character after the pair lost its trail byte too; its reading names it
-            sounding = [(lead, char) for lead, _, char in _by_reading().get(reading.group("syllable"), ())]
-            chars = [char for lead, char in sounding if lead in leads]
-            for char in dict.fromkeys(chars):
-                others = tuple(c for c in dict.fromkeys(chars) if c != char)
-                by_reading = _homophones(0, reading.group("syllable"), others)
-                found.append(_Candidate(s, straddle.end() + 1, char, 0.5, by_reading=by_reading))
+            syllable = reading.group("syllable")
+            chars = [char for lead, _, char in _by_reading().get(syllable, ()) if lead in leads]
+            for char, others in _with_others(chars):
+                found.append(_Candidate(s, straddle.end() + 1, char, 0.5, by_reading=_homophones(0, syllable, others)))
     opener = _OPENER.match(line, s)
     if opener and opener.group("mark") == "?" and line[opener.end() : opener.end() + 1] == REPLACEMENT:
         reading = _READING_AFTER.match(line, opener.end() + 1)
@@ -653,8 +657,8 @@ def _triggered(line: str, pos: int, memo: dict, traditional: bool | None = None)
         return True  # `?�(yǐn)`: a mark, and a character its reading names
     if char == REPLACEMENT and pos > 0 and is_run_char(line[pos - 1]):
         return True  # the dangling lead byte a run cut short leaves
-    if char == REPLACEMENT and pos > 0 and line[pos - 1] in _VISIBLE_MARKS and _READING_AFTER.match(line, pos + 1):
-        return True  # `,�(é)`: a character after a mark, of which only its reading is left
+    if _named_after_mark(line, pos):
+        return True
     if char in ",;:" + REPLACEMENT or is_run_char(char):
         for i in range(pos, min(len(line), pos + _LOOKAHEAD + 1)):
             verdict = memo.get(i)
@@ -874,8 +878,7 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             first = pos  # a run cut short by a lost byte: it may have started well before
             while first > last_end and pos - first < _TAIL_REACH and is_run_char(work[first - 1]):
                 first -= 1
-            named = work[pos - 1] in _VISIBLE_MARKS and _READING_AFTER.match(work, pos + 1)
-            starts = range(first, pos + 1 if named else pos)  # `、�(é)`: the lost byte itself, named by its reading
+            starts = range(first, pos + 1 if _named_after_mark(work, pos) else pos)  # `、�(é)`: the lost byte too
         candidates = [c for s in starts for c in _candidates(work, s, budget)]
         if not candidates:
             pos += 1
