@@ -46,8 +46,8 @@ class Tally:
 def compare(repaired: str, clean: str, spots) -> tuple[int, int, list]:
     """Characters right, differences, and the differences no spot is near (line, column, clean, repaired)."""
     flagged: dict[int, list[tuple[int, int]]] = {}
-    for spot in spots:  # a spot covers its column, and the run that may end there
-        flagged.setdefault(spot.line, []).append((spot.column - 1 - spot.reach, spot.column - 1))
+    for spot in spots:  # a spot covers its column, the run that may end there, and a run in doubt that begins there
+        flagged.setdefault(spot.line, []).append((spot.column - 1 - spot.reach, spot.column - 1 + spot.width))
     right, differences, silent = 0, 0, []
     got_lines, want_lines = repaired.split("\n"), clean.split("\n")
     for number, want in enumerate(want_lines, start=1):

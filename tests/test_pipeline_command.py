@@ -91,6 +91,8 @@ def test_spots_left_exit_1_each_named_by_line_column_and_reason(tmp_path, capsys
     assert spots == [
         "  unresolved: line 2, column 52: re-decoded, but “ here is a guess: the mirror lost its second byte"
         " (it could be ’, ‘, ”): check it: …，會按時送達。”“4月27日上午…",
+        "  unresolved: line 2, column 88: the quotation opened with “ at column 52 is not closed in this paragraph:"
+        " …電話一個接著一個。電話鈴聲里，跳動…",
         "  unresolved: line 5, column 53: re-decoded, but 久 here is a guess: the mirror lost its second byte"
         " (it could be 就, 拘, 均, 具): check it: …復產景象。“前不久，一批3600…",
         "  unresolved: line 6, column 72: implausible character(s) 'ｓ': …布料加工。“目前ｓ業大部分員工已返…",
@@ -115,7 +117,7 @@ def test_the_report_lists_every_change_and_every_spot_left(tmp_path, capsys):
     )  # ——大通區(qū): after 區, column 6
     straddle = next(c for c in data["changes"] if c["before"].startswith("?shù)"))
     assert (straddle["rule"], straddle["after"], straddle["confidence"]) == ("redecoded", "等方面的突出問題", 1.0)
-    assert [(s["line"], s["column"]) for s in data["unresolved"]] == [(2, 52), (5, 53), (6, 72)]
+    assert [(s["line"], s["column"]) for s in data["unresolved"]] == [(2, 52), (2, 88), (5, 53), (6, 72)]
 
 
 def test_the_committed_report_is_what_the_command_writes_now(tmp_path, capsys):

@@ -25,11 +25,13 @@ class Edit:
 @dataclass(frozen=True)
 class Flag:
     """A spot a rule saw but would not mend: its column in that rule's input, and for a spot
-    inside one of the rule's own edits, how far into the edit's replacement it is."""
+    inside one of the rule's own edits, how far into the edit's replacement it is; a spot that
+    begins a run in doubt names how many columns more the run takes."""
 
     column: int
     reason: str
     offset: int = 0
+    width: int = 0
 
 
 class ColumnMap:

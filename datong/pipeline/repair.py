@@ -158,6 +158,9 @@ class _Candidate:
     # Pairs the mirror showed as ? inside the run, guessed from the words: for each, the column
     # of its first character in the replacement, the two characters, and the next likeliest.
     filled: tuple[tuple[int, str, tuple[str, ...]], ...] = ()
+    # Its first character, whose lead byte a reading on the pair straddling it and the character
+    # before chose among several (`堂?méi)`: 很 or 弟): the reading, and the others it allows.
+    straddled: tuple[str, tuple[str, ...]] | None = None
 
 
 def _quote_balance(text: str) -> tuple[int, int]:
@@ -534,7 +537,11 @@ def _candidates(line: str, s: int, budget: _Budget):
         syllable = straddle.group("syllable")
         leads = [b for b in _LEAD_BYTES if syllable in readings(_decode(trail + bytes([b])).strip(REPLACEMENT)[:1])]
         if run := run_from(straddle.end()):
+            n = len(found)
             add(s, [(bytes([b]), 0.5) for b in leads], run)
+            firsts = {c.replacement[:1] for c in found[n:] if c.replacement[:1] and is_run_char(c.replacement[0])}
+            if len(firsts) > 1:  # the commonest first among the others it could be
+                found[n:] = [replace(c, straddled=(syllable, others)) for c, others in _each_with_others(found[n:], firsts)]
         reading = _READING_AFTER.match(line, straddle.end() + 1) if line[straddle.end() : straddle.end() + 1] == REPLACEMENT else None
         if reading:  # `有?xìng)�(yòng)`: the character after the pair lost its trail byte too; its reading names it
             syllable = reading.group("syllable")
@@ -568,10 +575,10 @@ def _candidates(line: str, s: int, budget: _Budget):
             if through > run[0]:
                 fill(s, holes, run[0], through, run[1] + _with_holes(line[run[0] : through]))
     if line[s].isascii():
-        return found
+        return found + _one_earlier(line, s, found)
     run = run_from(s)
     if run is None:
-        return found
+        return found + _one_earlier(line, s, found)
     first = run[1][0]
     if first in _MARK_BY_TRAIL:
         lead = _MARK_BY_TRAIL[first]
@@ -580,7 +587,43 @@ def _candidates(line: str, s: int, budget: _Budget):
     if s > 0 and line[s - 1] in _VISIBLE_MARKS:
         leads = [b for b in budget.leads(run[0] - s) if _plausible_start(bytes([b]) + run[1][:1])]
         add(s, [(bytes([b]), _OTHER_LEAD_PRIOR) for b in leads], run, guessed=True)
-    return found
+    return found + _one_earlier(line, s, found)
+
+
+def _each_with_others(candidates: list[_Candidate], firsts: set[str]):
+    """Each candidate with the first characters the others begin with, the commonest first."""
+    ranked = sorted(firsts, key=lambda f: (-word_cost(f), f))
+    return [(c, tuple(f for f in ranked if f != c.replacement[:1])) for c in candidates]
+
+
+def _one_earlier(line: str, s: int, found: list[_Candidate]) -> list[_Candidate]:
+    """The same runs with the lost byte one character earlier. A run that needs a mark's lead byte
+    L put back may find it as the second byte of the character before, when that character's first
+    byte is a mark's trail byte: then the byte lost was that mark's lead (`薄!拔` is B1 A1 A3 A1 B0:
+    `”。“我` lost its first A1, not `薄。“我` the A1 of 。). Both read the same bytes; the words decide."""
+    before = line[s - 1 : s]
+    if not before or not is_han(before):
+        return []
+    data = before.encode("gb18030")
+    if len(data) != 2 or data[0] not in _MARK_BY_TRAIL:
+        return []
+    mark = _decode(bytes([_MARK_BY_TRAIL[data[0]], data[0]]))
+    prior = _LEAD_PRIOR.get(_MARK_BY_TRAIL[data[0]], 0.0) + _RARER_MARK.get(mark, 0.0)
+    earlier = []
+    for c in found:
+        if c.start != s or c.guessed or not c.replacement or c.replacement[0].encode("gb18030", errors="replace")[0] != data[1]:
+            continue  # the run did not put back the lead byte the character before holds
+        earlier.append(
+            replace(
+                c,
+                start=s - 1,
+                replacement=mark + c.replacement,
+                prior=prior + c.prior - _LEAD_PRIOR.get(data[1], 0.0),
+                by_reading=c.by_reading and (c.by_reading[0] + 1, *c.by_reading[1:]),
+                filled=tuple((column + 1, *rest) for column, *rest in c.filled),
+            )
+        )
+    return earlier
 
 
 _WORD_TRIGGER = 6.0  # how much better a stretch must read shifted to be looked at as a run
@@ -879,7 +922,7 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             while first > last_end and pos - first < _TAIL_REACH and is_run_char(work[first - 1]):
                 first -= 1
             starts = range(first, pos + 1 if _named_after_mark(work, pos) else pos)  # `、�(é)`: the lost byte too
-        candidates = [c for s in starts for c in _candidates(work, s, budget)]
+        candidates = [c for s in starts for c in _candidates(work, s, budget) if c.start >= last_end]
         if not candidates:
             pos += 1
             continue
@@ -893,14 +936,24 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             continue
         if sure < APPLIED_AND_FLAGGED:
             if best.start > flagged_until:
-                flags.append(
-                    Flag(best.start - shift, f"a misaligned run? no re-decoding of it is clearly right (confidence {sure})")
+                flags.append(  # the whole run is in doubt
+                    Flag(
+                        best.start - shift,
+                        f"a misaligned run? no re-decoding of it is clearly right (confidence {sure})",
+                        width=best.end - 1 - best.start,
+                    )
                 )
                 flagged_until = best.end
             pos += 1
             continue
         if sure < CONFIDENT:
-            flags.append(Flag(best.start - shift, f"a misaligned run, re-decoded with low confidence ({sure}): check it"))
+            flags.append(  # the whole run is in doubt
+                Flag(
+                    best.start - shift,
+                    f"a misaligned run, re-decoded with low confidence ({sure}): check it",
+                    width=max(0, len(best.replacement) - 1),
+                )
+            )
         before = work[best.start : best.end]
         edits.append(Edit(best.start - shift, best.end - shift, best.replacement, "redecoded", sure))
         if choice.doubt is not None:
@@ -935,6 +988,15 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
                     f"re-decoded, but {best.replacement[column]} here is a guess from its reading {syllable}"
                     f" (it could be {', '.join(others[:4])}): check it",
                     offset=column,
+                )
+            )
+        if best.straddled and (choice.doubt is None or choice.doubt[0] > 0):
+            syllable, others = best.straddled
+            flags.append(
+                Flag(
+                    best.start - shift,
+                    f"re-decoded, but {best.replacement[0]} here is a guess: the reading {syllable} left on the pair it"
+                    f" shares with the character before allows {', '.join(others[:4])} too: check it",
                 )
             )
         lone = _lone_rare_at(work[: best.start], best.replacement, work[best.end :])
@@ -1054,6 +1116,16 @@ def punctuation_edits(line: str) -> list[Edit]:
     return edits
 
 
+def dropped_mark_flags(line: str, edits: list[Edit]) -> list[Flag]:
+    """A ? or ! that a stronger mark outweighs in its cluster (`?。`): the mirror never stacks them,
+    so it stood for something lost there (a pair it could not show, a character), not a mark."""
+    return [
+        Flag(e.start, "a ? or ! stacked on another mark, dropped: a character or mark may have been lost here")
+        for e in edits
+        if e.rule == "punctuation" and e.after not in "？！" and any(c in "?!？！" for c in line[e.start : e.end])
+    ]
+
+
 def normalise_punctuation(text: str) -> tuple[str, Counter]:
     counts: Counter = Counter()
     lines = []
@@ -1144,12 +1216,14 @@ class Spot:
     reason: str
     context: str
     reach: int = 0  # the damage may begin this many columns before (a misaligned run ends here)
+    width: int = 0  # ... or go on this many columns after (a misaligned run in doubt begins here)
 
     def __str__(self) -> str:
         return f"line {self.line}, column {self.column}: {self.reason}: …{self.context}…"
 
     def as_dict(self) -> dict:
-        return {"line": self.line, "column": self.column, "reason": self.reason, "context": self.context, "reach": self.reach}
+        return {"line": self.line, "column": self.column, "reason": self.reason, "context": self.context, "reach": self.reach,
+                "width": self.width}  # fmt: skip
 
 
 @dataclass
@@ -1187,7 +1261,7 @@ def repair(raw: str, corrections=()) -> Repair:
     budget = _Budget(len(raw), is_traditional(raw))
     counts: Counter = Counter({kind: 0 for kind in ALWAYS_COUNTED})
     changes: list[Change] = []
-    flags: list[tuple[int, int, str]] = []  # line index, column in the final text, reason
+    flags: list[tuple[int, int, str, int]] = []  # line index, column in the final text, reason, width
     repaired = []
     maps_per_line = []
     for index, received in enumerate(lines):
@@ -1200,6 +1274,8 @@ def repair(raw: str, corrections=()) -> Repair:
                 pending.extend((stage, f) for f in stage_flags)
             else:
                 edits = rule(line)
+            if rule is punctuation_edits:
+                pending.extend((stage, f) for f in dropped_mark_flags(line, edits))
             for edit in edits:
                 column = edit.start
                 for earlier in reversed(maps):
@@ -1216,7 +1292,7 @@ def repair(raw: str, corrections=()) -> Repair:
             column = maps[stage].forward(flag.column) + flag.offset
             for later in maps[stage + 1 :]:
                 column = later.forward(column)
-            flags.append((index, column, flag.reason))
+            flags.append((index, column, flag.reason, flag.width))
         repaired.append(line)
         maps_per_line.append(maps)
 
@@ -1226,10 +1302,11 @@ def repair(raw: str, corrections=()) -> Repair:
     for fix in applied:
         changes.append(Change(fix["line"], fix["column"], "corrections", fix["match"], fix["replacement"], 1.0))
     text = text + "\n"
-    spots = find_spots(text)
-    seen = {(s.line, s.column) for s in spots}
+    found = find_spots(text)  # a rule's own flag says more than what is found after it, at the same column
+    spots: list[Spot] = []
+    seen: set[tuple[int, int]] = set()
     final_lines = text.split("\n")
-    for index, column, reason in flags:
+    for index, column, reason, width in flags:
         if any(
             f["line"] == index + 1 and f["column"] - 1 <= column < f["column"] - 1 + len(f["replacement"]) + 1 for f in applied
         ):
@@ -1237,8 +1314,10 @@ def repair(raw: str, corrections=()) -> Repair:
         if (index + 1, column + 1) in seen:
             continue
         line = final_lines[index] if index < len(final_lines) else ""
-        spots.append(Spot(index + 1, column + 1, reason, line[max(0, column - 8) : column + 8]))
+        span = min(width, max(0, len(line) - column - 1))
+        spots.append(Spot(index + 1, column + 1, reason, line[max(0, column - 8) : column + span + 8], width=span))
         seen.add((index + 1, column + 1))
+    spots += [spot for spot in found if (spot.line, spot.column) not in seen]
     spots.sort(key=lambda s: (s.line, s.column))
     changes.sort(key=lambda c: (c.line, c.column))
     return Repair(text, to_simplified(text), counts, spots, changes, applied)

@@ -29,6 +29,47 @@ _CHECKS = [
 ]  # fmt: skip
 
 
+_OPENING = {"“": "”", "‘": "’", "「": "」", "『": "』"}
+_CLOSING = {close: open_ for open_, close in _OPENING.items()}
+_SENTENCE_END = re.compile(r"[。！？](?=[^\s，。、；：？！”’」』）)])")
+
+
+def _unpaired_quotes(line: str) -> list[tuple[int, str]]:
+    """Where the quotation marks of a paragraph do not pair (column, reason). A misaligned run
+    takes marks with it (`“餘”“啾“` for `“餘”“多”“`, `開門紅？”` for `開門紅’。”`): a quotation
+    opened again before it closed, a closing mark with none open to close, or one left open,
+    whose closing mark most likely stood after the last sentence that ends inside it."""
+    found: list[tuple[int, str]] = []
+    open_: list[tuple[str, int]] = []  # the marks still open, innermost last
+    for column, char in enumerate(line):
+        if char in _OPENING:
+            if any(mark == char for mark, _ in open_):  # one of the two is wrong: name both
+                earlier = next(start for mark, start in reversed(open_) if mark == char)
+                found.append((earlier, f"a quotation mark {char} not closed before column {column + 1} opens another"))
+                found.append((column, f"a quotation mark {char} opened again before the one at column {earlier + 1} closed"))
+                while open_ and open_.pop()[0] != char:  # that one lost its closing mark
+                    pass
+            open_.append((char, column))
+        elif char in _CLOSING:
+            if char == "’" and "‘" not in (mark for mark, _ in open_) and line[column - 1 : column].isascii():
+                continue  # an apostrophe (Datong’s)
+            if open_ and open_[-1][0] == _CLOSING[char]:
+                open_.pop()
+                continue
+            if any(mark == _CLOSING[char] for mark, _ in open_):
+                inner, start = open_[-1]
+                found.append((column, f"a closing quotation mark {char} while {inner} at column {start + 1} is still open"))
+                while open_.pop()[0] != _CLOSING[char]:  # those inside lost their closing marks
+                    pass
+            else:
+                found.append((column, f"a closing quotation mark {char} where none is open to close"))
+    for mark, start in open_[:1]:  # the outermost: the others close with it
+        ends = [m.start() for m in _SENTENCE_END.finditer(line, start)]
+        column = ends[-1] if ends else start
+        found.append((column, f"the quotation opened with {mark} at column {start + 1} is not closed in this paragraph"))
+    return found
+
+
 def _stretches(line: str, bad) -> list[tuple[int, int]]:
     """Start and end of each stretch of neighbouring characters for which ``bad`` holds."""
     found, start = [], None
@@ -68,6 +109,8 @@ def find_spots(text: str) -> list[Spot]:
                 if reason.startswith("a pinyin") and match.group(0)[1:-1] not in readings(line[match.start() - 1]):
                     continue
                 add(match.start(), match.end(), reason)
+        for column, reason in _unpaired_quotes(line):
+            add(column, column + 1, reason)
         for start, end in _stretches(line, lambda c: c != REPLACEMENT and implausible(c)):
             add(start, end, f"implausible character(s) {line[start:end]!r}")
         if traditional is not None:
