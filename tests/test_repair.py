@@ -10,8 +10,10 @@ from datong import paths
 from datong.pipeline.corrections import Correction, CorrectionError, apply_corrections, load_corrections
 from datong.pipeline.repair import (
     _lone_rare_at,
+    dropped_mark_flags,
     main,
     normalise_punctuation,
+    punctuation_edits,
     redecode_misaligned_runs,
     remove_inserted_readings,
     repair,
@@ -551,8 +553,11 @@ def test_a_question_mark_a_decoded_mark_outweighs_is_dropped_and_named():
     result = repair("五度以下?＜姨嵝熏早晚出門")
     line = result.traditional.strip()
     assert line == "五度以下。家提醒，早晚出門"
-    [spot] = [s for s in result.unresolved if "stacked on another mark" in s.reason]
-    assert line[spot.column - 1] == "。"
+    assert line[result.unresolved[0].column - 1] == "。"  # named there (first by the run, which also says why)
+    edits = punctuation_edits("以下?。家")
+    [flag] = dropped_mark_flags("以下?。家", edits)
+    assert flag.column == 2 and "stacked on another mark" in flag.reason
+    assert dropped_mark_flags("好嗎?,我", punctuation_edits("好嗎?,我")) == []  # ? outweighs , : kept as ？
 
 
 @pytest.mark.parametrize(
@@ -582,3 +587,19 @@ def test_a_run_in_doubt_is_named_where_it_begins_and_covers_every_character_it_c
     line = result.traditional.strip()
     run = next(c for c in result.changes if c.rule == "redecoded")
     assert line[spot.column - 1 : spot.column + spot.width] == run.after
+
+
+def test_a_common_character_read_as_two_marks_that_each_lost_a_byte_is_named():
+    # 包保 (保 is B1 A3) reads as 包”。 with two A1s put back: two losses at one spot, a guess (here a wrong one)
+    garbled = (
+        "大通(tōng)區結合全市開展的“千名幹部入企服務”活動,,建立(wèi)了相應制度:區級領導聯繫幫扶規上工業企(qǐ)業,"
+        "屬地黨政領導班子包保規下工業企業(yè)。 區裡還選派12科級幹部駐(zhù)點企業,擔任(rèn)防疫和復(fù)工指導員,"
+        "指導企業開展疫情防(fáng)控(qiāng)。 報(fù)道在同一句中還說,大通區幫(bāng)助企業(yè)協(xié)調(tiáo)解決原(yuán)材料(liáo)"
+        "供應、物流運輸等方面(miàn)的突出問題12。報道把這句話的主語(yǔ)寫作(zuō)大通區(gōu),沒有說這些問題(dì)全部由駐(zhù)"
+        "企幹部解決,。 報道稱，這些服務為企業復工復產“創造良("
+    )
+    result = repair(garbled)
+    line = result.traditional.split("\n")[0]
+    assert "班子包”。規下" in line
+    [spot] = [s for s in result.unresolved if "two marks that each lost a byte" in s.reason]
+    assert "保" in spot.reason and line[spot.column - 1 : spot.column + spot.width] == "”。"

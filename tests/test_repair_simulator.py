@@ -59,12 +59,19 @@ def test_on_twelve_documents_every_difference_is_flagged_and_99_5_percent_come_b
     assert tally.right / tally.characters >= 0.995
 
 
+def test_the_round_trip_on_200_documents_leaves_no_difference_unflagged_and_99_5_percent_right():
+    # seed 0 is the seed the rules were written on: held to the target, so no rule can slip back
+    tally = measure(200, seed=0)
+    assert tally.silent == []
+    assert tally.right / tally.characters >= 0.995
+
+
 @pytest.mark.xfail(
     strict=True,
-    reason="issue 11 target not met yet: bench/bench_repair.py (200 documents) gives 99.56% right and 2 silent differences "
-    "on seed 0, 99.50% and 1 on seed 1, 99.56% and 2 on seed 2 (target 99.5% and 0: the characters are met, the silent ones not)",
+    reason="issue 11 target not met on every seed: bench/bench_repair.py (200 documents) leaves 0 silent differences on "
+    "seeds 0-5 and 8, but 3 on seed 6, 2 on seed 7 and 2 on seed 9 (99.52-99.59% right on every seed 0-9)",
 )
-def test_the_round_trip_on_200_documents_leaves_no_difference_unflagged_and_99_5_percent_right():
-    tally = measure(200, seed=0)
+def test_the_round_trip_on_200_documents_of_a_seed_no_rule_was_written_on_leaves_no_difference_unflagged():
+    tally = measure(200, seed=9)
     assert tally.silent == []
     assert tally.right / tally.characters >= 0.995

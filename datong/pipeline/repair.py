@@ -161,6 +161,7 @@ class _Candidate:
     # Its first character, whose lead byte a reading on the pair straddling it and the character
     # before chose among several (`堂?méi)`: 很 or 弟): the reading, and the others it allows.
     straddled: tuple[str, tuple[str, ...]] | None = None
+    twice: bool = False  # two marks lost a byte each inside it: the second put the run back in step
 
 
 def _quote_balance(text: str) -> tuple[int, int]:
@@ -457,7 +458,8 @@ def _candidates(line: str, s: int, budget: _Budget):
     found: list[_Candidate] = []
 
     def keep(
-        start: int, stop: int, decoded: str, prior: float, guessed: bool, by_reading=None, lost_trail_of=None, filled=()
+        start: int, stop: int, decoded: str, prior: float, guessed: bool, by_reading=None, lost_trail_of=None, filled=(),
+        twice=False,
     ) -> None:
         # Where the decoding is back in step (after a trail byte read alone, `t` in `瓌t`), it reads
         # as the text does: the run ends there, and what follows is looked at on its own.
@@ -472,7 +474,7 @@ def _candidates(line: str, s: int, budget: _Budget):
             by_reading = None  # the guessed character was the part the text already reads
         if lost_trail_of is not None and not decoded.endswith(REPLACEMENT):
             lost_trail_of = None
-        found.append(_Candidate(start, stop, decoded, prior, guessed, by_reading, lost_trail_of, filled))
+        found.append(_Candidate(start, stop, decoded, prior, guessed, by_reading, lost_trail_of, filled, twice=twice))
 
     def run_from(start: int) -> tuple[int, bytes] | None:
         end = min(_run_end(line, start), start + _MAX_RUN)
@@ -492,7 +494,7 @@ def _candidates(line: str, s: int, budget: _Budget):
                 ):  # past a byte read alone, a second run is a run of its own
                     for lead in (_USUAL_LOST_LEAD, _MARK_LEAD):
                         again = _decode(prefix + data[:cut] + bytes([lead]) + data[cut:])
-                        keep(start, end, again, prior + _LEAD_PRIOR[lead] - 0.5, guessed)
+                        keep(start, end, again, prior + _LEAD_PRIOR[lead] - 0.5, guessed, twice=True)
             if reading:  # the last character lost its trail byte; its reading says which it was
                 syllable = reading.group("syllable")
                 for char, others in _sounding((prefix + data)[-1], syllable):
@@ -988,6 +990,14 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
                     f"re-decoded, but {best.replacement[column]} here is a guess from its reading {syllable}"
                     f" (it could be {', '.join(others[:4])}): check it",
                     offset=column,
+                )
+            )
+        if best.twice and choice.doubt is None:
+            flags.append(
+                Flag(
+                    best.start - shift,
+                    f"re-decoded {before} as {best.replacement}: two marks that each lost a byte there, a guess: check it",
+                    width=max(0, len(best.replacement) - 1),
                 )
             )
         if best.straddled and (choice.doubt is None or choice.doubt[0] > 0):
