@@ -603,3 +603,17 @@ def test_a_common_character_read_as_two_marks_that_each_lost_a_byte_is_named():
     assert "班子包”。規下" in line
     [spot] = [s for s in result.unresolved if "two marks that each lost a byte" in s.reason]
     assert "保" in spot.reason and line[spot.column - 1 : spot.column + spot.width] == "”。"
+
+
+def test_a_question_mark_between_characters_in_step_may_be_two_marks_that_each_lost_their_lead_byte():
+    # 、“ is A1 A2 A1 B0: both A1s lost, A2 B0 is a private-use pair, shown as ?; the ” after pairs it
+    result = repair("實行區域小循環、網(wǎng)格化管理?小單元作戰(zhàn)”模式")
+    line = result.traditional.strip()
+    assert line.startswith("實行區域小循環、網格化管理") and line.endswith("“小單元作戰”模式")
+    [spot] = [s for s in result.unresolved if s.column == len("實行區域小循環、網格化管理") + 1]
+    assert line[spot.column - 1 : spot.column + 1] in ("、“", "，“")  # a guess between the two: named
+
+
+def test_a_question_mark_a_question_ends_stays_a_question_mark():
+    result = repair("你吃飯了嗎?我吃過了。")
+    assert result.traditional.strip() == "你吃飯了嗎？我吃過了。" and result.unresolved == []

@@ -357,6 +357,27 @@ def _opening_pairs(noise: float) -> list[tuple[bytes, float]]:
     return [(bytes([lead]) + b"?", noise - 0.2 + _UNSHOWN_COST + _LEAD_PRIOR[lead]) for lead in _UNSHOWN_LEADS]
 
 
+def _marks_shown_as_question_mark() -> tuple[tuple[str, float, tuple[str, ...]], ...]:
+    """Two marks side by side that each lost their lead byte leave their two trail bytes, which may
+    make a private-use pair the mirror shows as ? (，“ is A3 AC A1 B0: AC B0 is private use), with
+    the text in step on both sides (`把關?成熟` is `把關，“成熟`): each such pair, its prior
+    (both lead bytes lost), and the likeliest others, for naming."""
+    marks = "。，、；：？！“”‘’《》（）"
+    found = []
+    for a in marks:
+        for b in marks:
+            shown = _decode(bytes([a.encode("gb18030")[1], b.encode("gb18030")[1]]))
+            if len(shown) == 1 and _PRIVATE_USE.match(shown):
+                prior = sum(_LEAD_PRIOR.get(m.encode("gb18030")[0], -1.0) + _RARER_MARK.get(m, 0.0) for m in (a, b))
+                found.append((a + b, prior - _TWO_LOST))
+    found.sort(key=lambda pair: -pair[1])
+    return tuple((pair, prior, tuple(p for p, _ in found if p != pair)[:3]) for pair, prior in found)
+
+
+_TWO_LOST = 1.0  # two lost bytes at one spot: less likely than one
+_MARKS_AS_Q = _marks_shown_as_question_mark()
+
+
 def _with_holes(text: str) -> bytes:
     """``text``'s bytes with each ? a hole (0x3F) for :func:`_fillings` to fill."""
     return b"".join(b"?" if c == "?" else _run_bytes(c) for c in text)
@@ -448,7 +469,14 @@ def _named_after_mark(line: str, pos: int) -> re.Match | None:
     return _READING_AFTER.match(line, pos + 1)
 
 
-def _candidates(line: str, s: int, budget: _Budget):
+def _candidates(line: str, s: int, budget: _Budget) -> list[_Candidate]:
+    """Every decoding of a misaligned run starting at ``s`` (see :func:`_decodings`), and each
+    again with its lost byte one character earlier (:func:`_one_earlier`)."""
+    found = _decodings(line, s, budget)
+    return found + _one_earlier(line, s, found)
+
+
+def _decodings(line: str, s: int, budget: _Budget) -> list[_Candidate]:
     """Every decoding of a misaligned run starting at ``s``, by what was lost:
 
     - a mark's lead byte: the run's first byte is that mark's trail byte (`!` is A3 A1: 。 lost its A1);
@@ -456,6 +484,9 @@ def _candidates(line: str, s: int, budget: _Budget):
     - a reading on a straddling pair, whose second byte was lost (the reading says which).
     """
     found: list[_Candidate] = []
+    if line[s] == "?" and 0 < s < len(line) - 1 and is_han(line[s - 1]) and is_han(line[s + 1]):
+        found.append(_Candidate(s, s + 1, "？", 0.0))  # a question mark the mirror folded: nothing to re-decode
+        found += [_Candidate(s, s + 1, pair, prior, filled=((0, pair, others),)) for pair, prior, others in _MARKS_AS_Q]
 
     def keep(
         start: int, stop: int, decoded: str, prior: float, guessed: bool, by_reading=None, lost_trail_of=None, filled=(),
@@ -542,8 +573,9 @@ def _candidates(line: str, s: int, budget: _Budget):
             n = len(found)
             add(s, [(bytes([b]), 0.5) for b in leads], run)
             firsts = {c.replacement[:1] for c in found[n:] if c.replacement[:1] and is_run_char(c.replacement[0])}
-            if len(firsts) > 1:  # the commonest first among the others it could be
-                found[n:] = [replace(c, straddled=(syllable, others)) for c, others in _each_with_others(found[n:], firsts)]
+            if len(firsts) > 1:  # named with the others it could be, the commonest first
+                others = dict(_with_others(sorted(firsts, key=lambda f: (-word_cost(f), f))))
+                found[n:] = [replace(c, straddled=(syllable, others.get(c.replacement[:1], ()))) for c in found[n:]]
         reading = _READING_AFTER.match(line, straddle.end() + 1) if line[straddle.end() : straddle.end() + 1] == REPLACEMENT else None
         if reading:  # `有?xìng)�(yòng)`: the character after the pair lost its trail byte too; its reading names it
             syllable = reading.group("syllable")
@@ -577,10 +609,10 @@ def _candidates(line: str, s: int, budget: _Budget):
             if through > run[0]:
                 fill(s, holes, run[0], through, run[1] + _with_holes(line[run[0] : through]))
     if line[s].isascii():
-        return found + _one_earlier(line, s, found)
+        return found
     run = run_from(s)
     if run is None:
-        return found + _one_earlier(line, s, found)
+        return found
     first = run[1][0]
     if first in _MARK_BY_TRAIL:
         lead = _MARK_BY_TRAIL[first]
@@ -589,13 +621,7 @@ def _candidates(line: str, s: int, budget: _Budget):
     if s > 0 and line[s - 1] in _VISIBLE_MARKS:
         leads = [b for b in budget.leads(run[0] - s) if _plausible_start(bytes([b]) + run[1][:1])]
         add(s, [(bytes([b]), _OTHER_LEAD_PRIOR) for b in leads], run, guessed=True)
-    return found + _one_earlier(line, s, found)
-
-
-def _each_with_others(candidates: list[_Candidate], firsts: set[str]):
-    """Each candidate with the first characters the others begin with, the commonest first."""
-    ranked = sorted(firsts, key=lambda f: (-word_cost(f), f))
-    return [(c, tuple(f for f in ranked if f != c.replacement[:1])) for c in candidates]
+    return found
 
 
 def _one_earlier(line: str, s: int, found: list[_Candidate]) -> list[_Candidate]:
@@ -933,7 +959,7 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             _choose(work, pos, candidates, balance, budget.traditional, weight=0.0),
         )
         best, sure, gain = choice.best, choice.sure, choice.gain
-        if gain <= 0:
+        if gain <= 0 or best.replacement == _FULL_WIDTH.get(work[best.start : best.end]):  # `?` read as ？: folded, not lost
             pos += 1
             continue
         if sure < APPLIED_AND_FLAGGED:
