@@ -141,3 +141,23 @@ def test_the_module_commands_both_run_and_say_how(tmp_path):
             [sys.executable, "-m", module, "--help"], capture_output=True, text=True, cwd=paths.ROOT, timeout=60
         )
         assert done.returncode == 0 and "Exit 0: repaired; 1:" in " ".join(done.stdout.split())
+
+
+def _readme_example() -> list[str]:
+    """The ```text blocks of the README's worked example of a corrections file, in order."""
+    readme = (paths.ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("**Fixing a flagged spot with a corrections file**") :]
+    section = section[: section.index("`datong/figures.py`")]
+    return [block.split("\n", 1)[1].rstrip("\n") for block in section.split("```text")[1:]]
+
+
+def test_the_readmes_worked_example_of_a_corrections_file_is_what_the_command_says(tmp_path, capsys, monkeypatch):
+    sample, flagged, corrections, fixed = (block.split("\n```")[0] for block in _readme_example())
+    (tmp_path / "next-report.raw.txt").write_text(sample + "\n", encoding="utf-8")
+    (tmp_path / "next-corrections.csv").write_text(corrections + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for shown in (flagged, fixed):
+        command, *said = shown.split("\n")
+        code, out, _ = run(command.removeprefix("$ python -m datong.pipeline ").split(), capsys)
+        assert said[-2:] == ["$ echo $?", str(code)]
+        assert out.rstrip("\n").split("\n") == said[:-2]
