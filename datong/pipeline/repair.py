@@ -226,7 +226,8 @@ def _reading_bonus(text: str, end: int, line: str) -> float:
 # A full-width mark's bytes by its trail byte: after the mark's lead byte is lost, its trail
 # byte is the first byte of the run (。 is A1 A3, so a run opened by A3 .. lost an A1).
 _MARK_BY_TRAIL: dict[int, int] = {}
-for _mark in "。，、；：？！“”‘’《》（）":
+_MARKS = "。，、；：？！“”‘’《》（）"  # the full-width marks a lost lead byte may belong to
+for _mark in _MARKS:
     _lead, _trail = _mark.encode("gb18030")
     _MARK_BY_TRAIL.setdefault(_trail, _lead)
 # A mark news text seldom uses is seldom the one that lost its lead byte (！ against “ or 。).
@@ -362,10 +363,9 @@ def _marks_shown_as_question_mark() -> tuple[tuple[str, float, tuple[str, ...]],
     make a private-use pair the mirror shows as ? (，“ is A3 AC A1 B0: AC B0 is private use), with
     the text in step on both sides (`把關?成熟` is `把關，“成熟`): each such pair, its prior
     (both lead bytes lost), and the likeliest others, for naming."""
-    marks = "。，、；：？！“”‘’《》（）"
     found = []
-    for a in marks:
-        for b in marks:
+    for a in _MARKS:
+        for b in _MARKS:
             shown = _decode(bytes([a.encode("gb18030")[1], b.encode("gb18030")[1]]))
             if len(shown) == 1 and _PRIVATE_USE.match(shown):
                 prior = sum(_LEAD_PRIOR.get(m.encode("gb18030")[0], -1.0) + _RARER_MARK.get(m, 0.0) for m in (a, b))
@@ -481,7 +481,8 @@ def _decodings(line: str, s: int, budget: _Budget) -> list[_Candidate]:
 
     - a mark's lead byte: the run's first byte is that mark's trail byte (`!` is A3 A1: 。 lost its A1);
     - the lead byte of the character after a visible mark (any lead byte, a lower prior);
-    - a reading on a straddling pair, whose second byte was lost (the reading says which).
+    - a reading on a straddling pair, whose second byte was lost (the reading says which);
+    - a ? between characters in step: two marks that each lost their lead byte, or a folded ？.
     """
     found: list[_Candidate] = []
     if line[s] == "?" and 0 < s < len(line) - 1 and is_han(line[s - 1]) and is_han(line[s + 1]):
