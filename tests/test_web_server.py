@@ -70,6 +70,18 @@ def test_every_response_carries_the_security_headers(server, path):
     assert csp["frame-ancestors"] == "*"
 
 
+@pytest.mark.parametrize("path", ["/", "/firms?lang=en", "/source?lang=zh-Hant", "/nope"])
+def test_every_inline_script_a_page_is_served_with_has_its_hash_in_the_policy(server, path):
+    """A script the policy does not list would not run: Chromium would refuse it and log a violation."""
+    from datong.web import headers as security
+
+    _, response_headers, _, text = page(server, path)
+    scripts = security.inline_scripts(text)
+    assert len(scripts) == (1 if path == "/" else 2)  # Streamlit's own, and where the server is below the root
+    for script in scripts:
+        assert security.script_hash(script) in response_headers["content-security-policy"]
+
+
 def test_the_preview_card_is_a_1200_by_630_png(server):
     from PIL import Image
 

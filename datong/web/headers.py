@@ -5,7 +5,8 @@ measured in Chromium against Streamlit 1.67's frontend (``tests/browser/test_sec
 fails on any CSP violation in the console):
 
 * ``script-src 'self'`` plus the SHA-256 of each inline script: Streamlit's ``index.html``
-  has one (``window.prerenderReady = false``), and the site sends one per language to set
+  has one (``window.prerenderReady = false``), a chapter's page one that says where the server
+  is (``datong.web.shell.BACKEND_BASE_SCRIPT``), and the site sends one per language to set
   ``<html lang>`` after an in-app language switch. Hashes, not ``'unsafe-inline'``.
 * ``'wasm-unsafe-eval'``: none needed so far; listed in :data:`EXTRA_SCRIPT_SOURCES` if a
   Streamlit upgrade needs it.

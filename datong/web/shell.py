@@ -33,6 +33,13 @@ OG_LOCALES = {"zh-Hans": "zh_CN", "zh-Hant": "zh_TW", "en": "en"}
 PUBLIC_URL_ENV = "DATONG_PUBLIC_URL"
 CARD_SIZE = (1200, 630)
 _ROOT = '<div id="root"></div>'
+# Where the app's server is, for a page one segment below the site's base (/firms, or an unknown
+# /x answered with the overview). Streamlit's front end otherwise guesses: it tries the page's own
+# address first (/firms/_stcore/health, a 404), backs off, then tries the parent, which costs a
+# chapter opened directly 0.15-0.35 s before it connects. ``window.__streamlit.BACKEND_BASE_URL`` is
+# the front end's setting for this (Streamlit PR 11537 names this 404 as what it is for). Its hash
+# is in the Content-Security-Policy (datong.web.server).
+BACKEND_BASE_SCRIPT = 'window.__streamlit={BACKEND_BASE_URL:new URL(".",location.href).href}'
 # How the served text reads before the app starts (or without JavaScript): a readable measure.
 SERVED_STYLE = (
     ".served-text{box-sizing:border-box;max-width:42rem;margin:0 auto;padding:1rem 1.25rem 3rem;"
@@ -226,17 +233,20 @@ def body_html(chapter: Chapter, lang: str, base: str, texts: Texts, figures: Fig
 
 def chapter_html(template: str, chapter: Chapter, lang: str, base: str, texts: Texts, figures: Figures,
                  report: tuple[str, ...] = (), *, noindex: bool = False, style: str = "",
-                 preload: str = "") -> str:  # fmt: skip
+                 preload: str = "", below_base: bool = False) -> str:  # fmt: skip
     """Streamlit's ``index.html`` (``template``) with this chapter's head, language and text, and
     the site's style rules (``style``, a ``<style>`` element) at the end of the body: there they
     follow Streamlit's own rules, as when a run drew them, and the page is styled from its first
     paint, without a run sending 10 KB of rules (and Streamlit dedenting them) for every reader.
-    ``preload``: ``<link>`` elements for the head (a chapter with charts asks for their scripts early)."""
+    ``preload``: ``<link>`` elements for the head (a chapter asks for the scripts it draws with early).
+    ``below_base``: the page is served one segment below the base, so it says where the server is
+    (:data:`BACKEND_BASE_SCRIPT`)."""
     html = re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', template, count=1)
     html = re.sub(r"<title>.*?</title>", lambda _: head_html(head_for(chapter, lang, base, texts, noindex=noindex)), html, count=1, flags=re.DOTALL)
     html = html.replace('href="./favicon.png"', 'href="./favicon.svg" type="image/svg+xml"', 1)
-    if preload:
-        html = html.replace("</head>", f"{preload}</head>", 1)
+    where = f"<script>{BACKEND_BASE_SCRIPT}</script>" if below_base else ""
+    if preload or where:
+        html = html.replace("</head>", f"{where}{preload}</head>", 1)
     html = re.sub(r"<noscript>.*?</noscript>", "", html, count=1, flags=re.DOTALL)  # the served text says it instead
     body = body_html(chapter, lang, base, texts, figures, report)
     html = html.replace(_ROOT, f'<div id="root">{body}</div>', 1)

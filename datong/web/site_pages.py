@@ -55,6 +55,7 @@ def chapter_page(chapter_id: str, lang: str, base: str, stray: bool = False) -> 
         streamlit_index(), chapter, lang, base, site_data.texts(lang), site_data.figures(), report, noindex=stray,
         style=site_data.site_css(),
         preload=preload.preload_links(preload.chart_chunks()) if charts_on_arrival(chapter) else "",
+        below_base=stray or chapter is not chapters.DEFAULT,
     )
     return html.encode("utf-8")
 

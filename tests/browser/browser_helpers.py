@@ -66,8 +66,9 @@ SERVER_START_TIMEOUT = 180.0
 
 
 @contextmanager
-def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout: float = SERVER_START_TIMEOUT):
-    """Start ``streamlit run script`` in the project folder on a free port; yield its base URL; always stop it.
+def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout: float = SERVER_START_TIMEOUT, base_path: str = ""):
+    """Start ``streamlit run script`` in the project folder on a free port; yield its base URL (with
+    ``base_path``, Streamlit's ``server.baseUrlPath``, if given); always stop it.
 
     Raises with the server's output if it exits or is not healthy in time.
     """
@@ -75,7 +76,7 @@ def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout
     log = tempfile.NamedTemporaryFile(mode="w+", suffix=".log", encoding="utf-8")  # noqa: SIM115 (closed in finally, below)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
-         "--server.headless", "true", "--server.address", "127.0.0.1"],
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.baseUrlPath", base_path],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})},
     )  # fmt: skip
 
@@ -89,7 +90,7 @@ def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout
         with open(log.name, encoding="utf-8", errors="replace") as handle:
             return handle.read()
 
-    base = ServerURL(f"http://127.0.0.1:{port}")
+    base = ServerURL(f"http://127.0.0.1:{port}" + (f"/{base_path.strip('/')}" if base_path.strip("/") else ""))
     base.log = output
     base.host = f"127.0.0.1:{port}"
     try:

@@ -144,3 +144,25 @@ def test_the_share_fold_draws_its_link_and_embed_code_only_when_opened_and_the_c
         page.wait_for_url("**/firms?*")
         wait_ready(page)
         expect(page.get_by_test_id("stCode")).to_have_count(0)  # the next chapter's fold is its own, closed
+
+
+@pytest.mark.parametrize("base_path", ["", "news/datong"])
+def test_a_chapter_opened_directly_connects_at_once_without_asking_its_own_address_first(browser, server, fresh_server, base_path):
+    """Streamlit's front end would try /firms/_stcore/health (a 404) before the real one; the page
+    says where the server is, also under a base path. Links between chapters keep the base."""
+    from contextlib import nullcontext
+
+    strings = load_strings("en")
+    running = fresh_server(base_path=base_path) if base_path else nullcontext(server)
+    with running as root, opened_page(browser, locale="en-US") as page:
+        asked: list[tuple[str, int]] = []
+        page.on("response", lambda r: asked.append((r.url, r.status)) if "/_stcore/" in r.url else None)
+        open_ready(page, f"{root}/firms?lang=en")
+        assert page.get_by_test_id("stHeading").first.inner_text().strip() == strings["chapters.firms.title"]
+        assert wait_for_chart_marks(page) >= 1
+        assert [(url, status) for url, status in asked if url.endswith("/health")] == [(f"{root}/_stcore/health", 200)]
+        assert [url for url, status in asked if status == 404] == []
+        page.get_by_test_id("stPageLink-NavLink").filter(has_text=strings["chapters.source.nav"]).first.click()
+        page.wait_for_url(f"{root}/source?lang=en", timeout=20_000)
+        wait_ready(page)
+        assert page.get_by_test_id("stHeading").first.inner_text().strip() == strings["chapters.source.title"]
