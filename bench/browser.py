@@ -5,6 +5,7 @@ Usage::
     python bench/browser.py                 # median of 5 per chapter, zh-Hans
     python bench/browser.py --runs 3 --lang en --only safety
     python bench/browser.py --quick         # one run per page (what tests/test_bench.py runs)
+    python bench/browser.py --network 100,10,5   # as over a phone's network: 100 ms each way, 10/5 Mbit/s
 
 Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) through Playwright, headless, with
 the launch flags of ``tests/browser/browser_helpers.py``. Each load is a new reader: a fresh
@@ -15,6 +16,11 @@ so the bench waits for exactly those. The baselines are ``bench/bare_page.py`` (
 with Streamlit's defaults (bare-d) and with the site's config (bare-s), timed until the heading
 is drawn, loaded in turn with each chapter. It prints each chapter's median and its ratio to
 both baselines' medians measured alongside; the target (issue 9) is ≤ 1.5×.
+
+On loopback a fetch costs no time, so what a reader waits for on a real network (round trips
+before the app connects, script chunks fetched late) does not show. ``--network LATENCY,DOWN,UP``
+has Chromium emulate one for every load (DevTools' network conditions: added latency in ms,
+throughput in Mbit/s), the bare pages included.
 """
 
 from __future__ import annotations
@@ -53,12 +59,15 @@ def expected_charts(url: str, path: str, query: str) -> int:
     return result.elements["vega_lite_chart"]
 
 
-def timed_load(browser, url: str, charts: int) -> tuple[float | None, int]:
+def timed_load(browser, url: str, charts: int, network: tuple[float, float, float] | None = None) -> tuple[float | None, int]:
     """Seconds from navigation to ``charts`` charts drawn (or, with 0 charts, the first heading), None
-    if not within a minute; and the exception boxes on the page."""
+    if not within a minute; and the exception boxes on the page. ``network``: (latency ms, down
+    Mbit/s, up Mbit/s) to emulate."""
     context = browser.new_context()
     try:
         page = context.new_page()
+        if network:
+            emulate_network(context, page, network)
         started = time.perf_counter()
         try:
             page.goto(url, wait_until="commit", timeout=TIMEOUT)
@@ -74,6 +83,24 @@ def timed_load(browser, url: str, charts: int) -> tuple[float | None, int]:
         context.close()
 
 
+def emulate_network(context, page, network: tuple[float, float, float]) -> None:
+    latency, down, up = network
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": latency, "downloadThroughput": down * 125_000, "uploadThroughput": up * 125_000})
+
+
+def network_conditions(text: str) -> tuple[float, float, float]:
+    """``"100,10,5"`` as (latency ms, down Mbit/s, up Mbit/s)."""
+    try:
+        latency, down, up = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("LATENCY,DOWN,UP: three numbers, e.g. 100,10,5") from None
+    if latency < 0 or down <= 0 or up <= 0:
+        raise argparse.ArgumentTypeError("latency ≥ 0 and throughputs > 0")
+    return latency, down, up
+
+
 def main(argv: list[str] | None = None) -> int:
     chapters_known = [cid for cid, _ in load.chapter_pages()]
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -81,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="zh-Hans", choices=load.LANGS)
     parser.add_argument("--only", action="append", choices=chapters_known, metavar="CHAPTER", help="only this chapter (repeatable)")
     parser.add_argument("--quick", action="store_true", help="one load per page, the bare pages once (for tests)")
+    parser.add_argument("--network", type=network_conditions, metavar="LATENCY,DOWN,UP", help="emulate a network: ms, Mbit/s, Mbit/s (e.g. 100,10,5)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     pages = [(cid, path) for cid, path in load.chapter_pages() if not args.only or cid in args.only]
@@ -98,12 +126,14 @@ def in_the_browser(args, runs: int, pages: list[tuple[str, str]], charts: dict[s
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
-            timed_load(browser, bare_d, 0)  # warm the browser; the servers have served a session each
+            net = args.network
+            timed_load(browser, bare_d, 0, net)  # warm the browser; the servers have served a session each
             if not args.quick:
-                timed_load(browser, bare_s, 0)
+                timed_load(browser, bare_s, 0, net)
                 for cid, path in pages:
-                    timed_load(browser, f"{site}/{path}?{query}", charts[cid])
-            print(f"# browser bench: {CHROMIUM} ({browser.version}), {args.lang}, median of {runs}; commit {load.git_commit()}")
+                    timed_load(browser, f"{site}/{path}?{query}", charts[cid], net)
+            over = f"emulated network {net[0]:g} ms, {net[1]:g}/{net[2]:g} Mbit/s" if net else "loopback"
+            print(f"# browser bench: {CHROMIUM} ({browser.version}), {args.lang}, median of {runs}, {over}; commit {load.git_commit()}")
             print("# time from navigation to every chart drawn (a chapter without charts: its heading); bare pages: the heading")
             print(f"{'page':<12} {'charts':>6} {'ms':>6} {'bare-d ms':>9} {'bare-s ms':>9} {'×bare-d':>8} {'×bare-s':>8}")
             worst = ("", 0.0)
@@ -116,7 +146,7 @@ def in_the_browser(args, runs: int, pages: list[tuple[str, str]], charts: dict[s
                         if args.quick and name != "site" and name in baseline:
                             times[name] = baseline[name]  # quick: the bare pages once, for every chapter
                             continue
-                        seconds, boxes = timed_load(browser, url, n)
+                        seconds, boxes = timed_load(browser, url, n, args.network)
                         errors += boxes
                         if seconds is None:
                             timeouts.append(f"{name} {cid}")

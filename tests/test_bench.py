@@ -27,8 +27,10 @@ LANGS = ("zh-Hans", "zh-Hant", "en")
 
 @pytest.fixture(scope="module")
 def outputs() -> dict[str, str]:
-    """Run ``load.py --quick`` and ``browser.py --quick`` at once; their stdout, after checking they exited 0."""
+    """Run ``load.py --quick`` and ``browser.py --quick`` (over an emulated network) at once; their
+    stdout, after checking they exited 0."""
     command = {name: [sys.executable, str(BENCH / name), "--quick"] for name in ("load.py", "browser.py")}
+    command["browser.py"] += ["--network", "20,100,50"]
     running = {name: subprocess.Popen(argv, cwd=paths.ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name, argv in command.items()}
     done = {}
     try:
@@ -98,6 +100,7 @@ def test_the_load_bench_ends_with_every_target_of_issue_9(outputs):
 
 def test_the_browser_bench_times_every_chapter_against_both_bare_pages(outputs):
     out = outputs["browser.py"]
+    assert re.search(r"^# browser bench: .*, median of 1, emulated network 20 ms, 100/50 Mbit/s; commit ", out, re.MULTILINE), out
     for chapter in CHAPTERS:
         assert re.search(rf"^{chapter.id} +\d+( +\d+){{3}} +{RATIO} +{RATIO}$", out, re.MULTILINE), out
     assert re.search(r"^errors: 0 exception boxes, 0 loads not drawn within 60 s$", out, re.MULTILINE), out
@@ -105,18 +108,33 @@ def test_the_browser_bench_times_every_chapter_against_both_bare_pages(outputs):
     assert re.search(r"^every chart drawn ≤ 1\.5× bare-d heading +worst \w+ \d+\.\d\d×  (met|NOT MET)$", table, re.MULTILINE), table
 
 
-def load_module():
+@pytest.mark.parametrize(("text", "conditions"), [("100,10,5", (100.0, 10.0, 5.0)), ("0,1.5,0.75", (0.0, 1.5, 0.75))])
+def test_the_browser_bench_reads_network_conditions_as_latency_and_throughputs(text, conditions):
+    assert bench_module("browser").network_conditions(text) == conditions
+
+
+@pytest.mark.parametrize("text", ["100,10", "a,b,c", "100,0,5", "-1,10,5", "100,10,5,1"])
+def test_the_browser_bench_refuses_network_conditions_it_cannot_emulate(text):
+    import argparse
+
+    with pytest.raises(argparse.ArgumentTypeError):
+        bench_module("browser").network_conditions(text)
+
+
+def bench_module(name: str):
+    """A bench script imported as a module (``bench/`` on the path while it imports)."""
+    import importlib
+
     sys.path.insert(0, str(BENCH))
     try:
-        import load
+        return importlib.import_module(name)
     finally:
         sys.path.remove(str(BENCH))
-    return load
 
 
 def test_a_refused_handshake_is_an_outcome_with_its_status_and_time():
     """What the hardening tests rely on: a server over its session limit answers 503, not a crash."""
-    load = load_module()
+    load = bench_module("load")
 
     class Full(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -145,7 +163,7 @@ ANSWERED = "lang=en&fig=park_firms_resumed"  # the overview past its guess (dato
 def test_the_load_client_reads_charts_widgets_and_missing_pages_from_the_site():
     """The browser bench waits for as many charts as one run over the websocket sends (the overview,
     answered, has some: a permalink to its headline figure skips the guess)."""
-    load = load_module()
+    load = bench_module("load")
     with load.servers(bare=False) as started:
         url = started["site"].url
         overview = run_async(load.open_session(url, "", ANSWERED))
@@ -170,7 +188,7 @@ def test_the_load_client_reads_charts_widgets_and_missing_pages_from_the_site():
 
 def test_the_load_bench_compares_two_running_servers_and_prints_b_against_a():
     """What the deploy tests use for 2 replicas against 1: --compare A B, interleaved, with ratios."""
-    load = load_module()
+    load = bench_module("load")
     with load.servers(site=False) as started:
         a, b = started["bare-d"].url, started["bare-s"].url
         done = subprocess.run(
@@ -193,7 +211,7 @@ def test_the_serving_process_loads_neither_pandas_nor_the_export_engine_after_se
     jieba) leave no trace there: tests/test_pipeline_web.py checks them in-process."""
     from web_servers import site_server
 
-    load = load_module()
+    load = bench_module("load")
 
     async def every_page(url: str) -> list:
         pages = [(path, f"lang={lang}") for _, path in load.chapter_pages() for lang in LANGS]
