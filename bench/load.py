@@ -24,7 +24,10 @@ It starts its own servers on free loopback ports, and always stops them:
   ``.streamlit/config.toml``;
 - **bare (defaults)**: ``bench/bare_page.py`` (one heading) served from a temporary folder with
   no config file, i.e. Streamlit's defaults, which is what any peer Streamlit app gets;
-- **bare (site config)**: the same page beside a copy of the site's config: the floor for it.
+- **bare (site config)**: the same page beside a copy of the site's config: the floor for it;
+- **bare (a chapter's elements)**, bare-e: ``bench/shape_page.py`` beside the same config, asked
+  to draw what each chapter's run drew (as many elements of each type, and layout blocks) with
+  placeholder content and no work behind them: Streamlit's own cost for a page of that shape.
 
 It loads each chapter in each language, interleaved with the bare pages, and prints: new
 readers/s (sequential new sessions, each: connect, one run, close), server CPU ms per new
@@ -82,7 +85,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import psutil
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -95,6 +98,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE_PAGE = Path(__file__).resolve().parent / "bare_page.py"
+SHAPE_PAGE = Path(__file__).resolve().parent / "shape_page.py"
 LANGS = ("zh-Hans", "zh-Hant", "en")
 SUBPROTOCOLS = ["streamlit", "PLACEHOLDER_AUTH_TOKEN"]  # what the frontend sends without a token
 RUN_TIMEOUT = 60.0  # s, one session's connect + run
@@ -124,6 +128,7 @@ class Result:
     status: int | None = None  # HTTP status of a refused handshake
     exceptions: int = 0  # exception elements seen
     elements: Counter = dataclasses.field(default_factory=Counter)  # element type -> count
+    blocks: int = 0  # layout blocks (containers, columns, tabs, ...)
     widgets: dict[str, str] = dataclasses.field(default_factory=dict)  # user key (or id) -> widget id
     detail: str = ""  # what went wrong, or the exception messages
 
@@ -204,7 +209,9 @@ class Session:
             msg = ForwardMsg()
             msg.ParseFromString(data)
             kind = msg.WhichOneof("type")
-            if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            if kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
+                result.blocks += 1
+            elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
                 element = msg.delta.new_element
                 which = element.WhichOneof("type")
                 result.elements[which] += 1
@@ -415,15 +422,17 @@ BARE_ARGS = ["--browser.gatherUsageStats", "false", "--server.address", "127.0.0
 
 
 @contextlib.contextmanager
-def servers(*, site: bool = True, bare: bool = True, site_env: dict[str, str] | None = None) -> Iterator[dict[str, Server]]:
-    """Start the site (with ``site_env`` added to its environment) and both bare pages, in parallel;
-    wait until healthy; yield them by name (``site``, ``bare-d``, ``bare-s``); always stop them."""
+def servers(*, site: bool = True, bare: bool = True, shape: bool = False, site_env: dict[str, str] | None = None) -> Iterator[dict[str, Server]]:
+    """Start the site (with ``site_env`` added to its environment), both bare pages and, with
+    ``shape``, the page drawing a chapter's elements (``bench/shape_page.py``), in parallel; wait
+    until healthy; yield them by name (``site``, ``bare-d``, ``bare-s``, ``bare-e``); always stop them."""
     started: dict[str, Server] = {}
     with tempfile.TemporaryDirectory(prefix="bench-bare-") as tmp:
         defaults, site_config = Path(tmp) / "defaults", Path(tmp) / "site-config"
         for folder in (defaults, site_config):
             folder.mkdir()
             shutil.copy(BARE_PAGE, folder / "bare_page.py")
+        shutil.copy(SHAPE_PAGE, site_config / "shape_page.py")
         (site_config / ".streamlit").mkdir()
         shutil.copy(ROOT / ".streamlit" / "config.toml", site_config / ".streamlit" / "config.toml")
         try:
@@ -432,12 +441,24 @@ def servers(*, site: bool = True, bare: bool = True, site_env: dict[str, str] | 
             if bare:
                 started["bare-d"] = Server("bare page, Streamlit's defaults", "bare_page.py", defaults, BARE_ARGS)
                 started["bare-s"] = Server("bare page, site config", "bare_page.py", site_config, BARE_ARGS)
+            if shape:
+                started["bare-e"] = Server("a chapter's elements, site config", "shape_page.py", site_config, BARE_ARGS)
             for server in started.values():
                 server.wait_healthy()
             yield started
         finally:
             for server in started.values():
                 server.stop()
+
+
+def shape_query(result: Result) -> str:
+    """The query for ``bench/shape_page.py`` that draws what this run drew."""
+    counts = {kind: n for kind, n in sorted(result.elements.items()) if kind != "exception"}
+    return "&".join(f"{kind}={n}" for kind, n in {**counts, "blocks": result.blocks}.items())
+
+
+def elements_in(query: str) -> int:
+    return sum(int(part.split("=")[1]) for part in query.split("&") if not part.startswith("blocks="))
 
 
 # --------------------------------------------------------------------------- measuring
@@ -575,6 +596,7 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
     site = Target("site", started["site"].url, started["site"])
     bare_d = Target("bare-d", started["bare-d"].url, started["bare-d"])
     bare_s = Target("bare-s", started["bare-s"].url, started["bare-s"])
+    bare_e = Target("bare-e", started["bare-e"].url, started["bare-e"])
     targets = (site, bare_d, bare_s)
     chapters = [(cid, path) for cid, path in chapter_pages() if not args.only or cid in args.only]
     langs = args.lang or list(LANGS)
@@ -584,10 +606,16 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
     print(f"# counts: {args.sessions} new readers per chapter and language, levels {args.levels} × {args.rounds} rounds, "
           f"hold {args.hold}, soak {args.soak}; commit {git_commit()}")  # fmt: skip
 
-    # Warm up: every page once (the site's first session leaves Streamlit's legacy pages/ mode).
+    # Warm up: every page once (the site's first session leaves Streamlit's legacy pages/ mode),
+    # and read what each chapter draws, for the page that draws the same (bare-e).
+    shape: dict[str, str] = {}
     for cid, path in chapters:
         for lang in langs:
-            await site.session(path, f"lang={lang}", f"warm-up {cid}")
+            drawn = await site.session(path, f"lang={lang}", f"warm-up {cid}")
+            shape.setdefault(cid, shape_query(drawn))
+        twin = await bare_e.session("", shape[cid], "warm-up")
+        if missing := sorted(set(parse_qs(shape[cid])) - set(twin.elements) - {"blocks"}):
+            print(f"# bare-e for {cid} cannot draw {', '.join(missing)} (bench/shape_page.py draws nothing for them)")
     for bare in (bare_d, bare_s):
         for _ in range(1 if args.quick else 3):
             await bare.session("", "", "warm-up")
@@ -595,14 +623,15 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
     # 1. New readers, one at a time, interleaved in small blocks with both bare pages.
     print("\n## new readers, one at a time (connect, one run, close)")
     print(f"{'page':<12} {'readers/s':>9} " + " ".join(f"{lang:>7}" for lang in langs)
-          + f" {'CPU ms':>7} {'×bare-d r/s':>11} {'×bare-s r/s':>11} {'×bare-s CPU':>11} {'×bare-d CPU':>11}")  # fmt: skip
+          + f" {'CPU ms':>7} {'×bare-d r/s':>11} {'×bare-s r/s':>11} {'×bare-s CPU':>11} {'×bare-d CPU':>11}"
+          + f" {'bare-e CPU':>10} {'×bare-e CPU':>11} {'elements':>8}")  # fmt: skip
     per_chapter: dict[str, dict[str, Sequential]] = {}
     bare_all = {"bare-d": Sequential(), "bare-s": Sequential()}
     block = max(1, min(5, args.sessions))
     for cid, path in chapters:
         if not clock.left(f"new readers: {cid}"):
             continue
-        seq = {"site": Sequential(), "bare-d": Sequential(), "bare-s": Sequential(), **{lang: Sequential() for lang in langs}}
+        seq = {"site": Sequential(), "bare-d": Sequential(), "bare-s": Sequential(), "bare-e": Sequential(), **{lang: Sequential() for lang in langs}}
         for lang in langs:
             done = 0
             while done < args.sessions:
@@ -610,6 +639,7 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
                 await bare_d.sequential("", "", n, seq["bare-d"], "new readers")
                 await site.sequential(path, f"lang={lang}", n, seq[lang], f"new readers {cid}")
                 await bare_s.sequential("", "", n, seq["bare-s"], "new readers")
+                await bare_e.sequential("", shape[cid], n, seq["bare-e"], f"new readers, {cid}'s elements")
                 done += n
         for lang in langs:
             for field in ("sessions", "seconds", "cpu"):
@@ -618,14 +648,16 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
             for field in ("sessions", "seconds", "cpu"):
                 setattr(bare_all[name], field, getattr(bare_all[name], field) + getattr(seq[name], field))
         per_chapter[cid] = seq
-        s, d, b = seq["site"], seq["bare-d"], seq["bare-s"]
+        s, d, b, e = seq["site"], seq["bare-d"], seq["bare-s"], seq["bare-e"]
         print(f"{cid:<12} {s.rate:>9.1f} " + " ".join(f"{seq[lang].rate:>7.1f}" for lang in langs)
               + f" {s.cpu_ms:>7.1f} {ratio(s.rate, d.rate):>11} {ratio(s.rate, b.rate):>11}"
-              f" {ratio(s.cpu_ms, b.cpu_ms):>11} {ratio(s.cpu_ms, d.cpu_ms):>11}", flush=True)  # fmt: skip
+              f" {ratio(s.cpu_ms, b.cpu_ms):>11} {ratio(s.cpu_ms, d.cpu_ms):>11}"
+              f" {e.cpu_ms:>10.1f} {ratio(s.cpu_ms, e.cpu_ms):>11} {elements_in(shape[cid]):>8}", flush=True)  # fmt: skip
     for name, label in (("bare-d", "bare-d"), ("bare-s", "bare-s")):
         b = bare_all[name]
         print(f"{label:<12} {b.rate:>9.1f} " + " ".join(f"{'':>7}" for _ in langs) + f" {b.cpu_ms:>7.1f}")
-    print("(bare-d: a bare one-heading page with Streamlit's defaults; bare-s: the same page with the site's config)")
+    print("(bare-d: a bare one-heading page with Streamlit's defaults; bare-s: the same page with the site's config;"
+          " bare-e: a page with the site's config drawing the chapter's elements and blocks, with nothing behind them)")  # fmt: skip
 
     # 2. Memory after every page has been served.
     rss_served = {t.name: t.server.rss() for t in targets}
@@ -709,7 +741,7 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
 
     # 6. Errors.
     print("\n## errors (the site's must be 0; a baseline overloaded at 100 readers may time out)")
-    for t in targets:
+    for t in (*targets, bare_e):
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(t.tally.failed.items())) or "none"
         print(f"{t.name:<12} {t.tally.sessions:>6} sessions, {t.tally.errors} errors ({kinds}), {t.tally.exceptions} exception elements")
         for line in t.tally.details:
@@ -738,6 +770,8 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
         {c: div(s["site"].rate, s["bare-d"].rate) for c, s in per_chapter.items()}, False), lambda r: r >= 1.5))  # fmt: skip
     rows.append(judged("CPU per new reader ≤ 2× bare-s", worst_of(
         {c: div(s["site"].cpu_ms, s["bare-s"].cpu_ms) for c, s in per_chapter.items()}, True), lambda r: r <= 2))  # fmt: skip
+    rows.append(judged("(proposed) CPU per new reader ≤ 2× bare-e", worst_of(
+        {c: div(s["site"].cpu_ms, s["bare-e"].cpu_ms) for c, s in per_chapter.items()}, True), lambda r: r <= 2))  # fmt: skip
     rows.append(judged(f"p95 at {mid} concurrent ≤ 2× bare-s", worst_of(
         {c: div(r[f"site@{mid}"].pct(0.95), r[f"bare-s@{mid}"].pct(0.95)) for c, r in latency.items()}, True), lambda r: r <= 2))  # fmt: skip
     rows.append(("RSS after serving everything ≤ 200 MiB", mib(rss_served["site"]), rss_served["site"] <= 200 * 2**20))
@@ -851,7 +885,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.target or args.compare:
         return asyncio.run(bench_urls(args, [args.target] if args.target else list(args.compare)))
-    with servers() as started:
+    with servers(shape=True) as started:
         try:
             return asyncio.run(bench_servers(args, started))
         except BaseException:
