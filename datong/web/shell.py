@@ -238,7 +238,7 @@ def chapter_html(template: str, chapter: Chapter, lang: str, base: str, texts: T
     the site's style rules (``style``, a ``<style>`` element) at the end of the body: there they
     follow Streamlit's own rules, as when a run drew them, and the page is styled from its first
     paint, without a run sending 10 KB of rules (and Streamlit dedenting them) for every reader.
-    ``preload``: ``<link>`` elements for the head (a chapter asks for the scripts it draws with early).
+    ``preload``: ``<link>`` elements for the head (a chapter with charts asks for their scripts early).
     ``below_base``: the page is served one segment below the base, so it says where the server is
     (:data:`BACKEND_BASE_SCRIPT`)."""
     html = re.sub(r'<html lang="[^"]*">', f'<html lang="{lang}">', template, count=1)
