@@ -65,7 +65,7 @@ def test_the_load_bench_prints_new_readers_and_cpu_for_every_chapter_against_bot
 def test_the_load_bench_prints_latency_at_three_levels_for_every_chapter(outputs):
     table = rows(outputs["load.py"], "latency")
     for name in [c.id for c in CHAPTERS]:
-        assert re.search(rf"^{name}( +\d+){{6}} +{NUMBER} +{RATIO} +{RATIO}$", table, re.MULTILINE), table
+        assert re.search(rf"^{name}( +\d+){{6}} +{NUMBER} +{RATIO} +{RATIO} +{RATIO}$", table, re.MULTILINE), table
     for bare in ("bare-d", "bare-s"):
         assert re.search(rf"^{bare}( +\d+){{6}} +{NUMBER}$", table, re.MULTILINE), table
 
@@ -94,7 +94,7 @@ def test_the_load_bench_ends_with_every_target_of_issue_9(outputs):
     for target in (
         "new readers/s ≥ 1.5× bare-d", "CPU per new reader ≤ 2× bare-s", "p95 at 2 concurrent ≤ 2× bare-s",
         "RSS after serving everything ≤ 200 MiB", "held session ≤ 150 KB", "soak growth ≤ 5%",
-        "(proposed) CPU per new reader ≤ 2× bare-e",
+        "(proposed) CPU per new reader ≤ 1.5× bare-e", "(proposed) p95 at 2 concurrent ≤ 2× bare-e",
     ):  # fmt: skip
         assert re.search(rf"^{re.escape(target)} +.+  (met|NOT MET|not measured)$", table, re.MULTILINE), table
     assert re.search(r"^0 errors and exception elements \(site\) +0  met$", table, re.MULTILINE), table
