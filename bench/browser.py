@@ -146,7 +146,7 @@ def in_the_browser(args, runs: int, pages: list[tuple[str, str]], charts: dict[s
                         if args.quick and name != "site" and name in baseline:
                             times[name] = baseline[name]  # quick: the bare pages once, for every chapter
                             continue
-                        seconds, boxes = timed_load(browser, url, n, args.network)
+                        seconds, boxes = timed_load(browser, url, n, net)
                         errors += boxes
                         if seconds is None:
                             timeouts.append(f"{name} {cid}")

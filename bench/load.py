@@ -85,7 +85,7 @@ import urllib.request
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import psutil
 from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -453,12 +453,12 @@ def servers(*, site: bool = True, bare: bool = True, shape: bool = False, site_e
 
 def shape_query(result: Result) -> str:
     """The query for ``bench/shape_page.py`` that draws what this run drew."""
-    counts = {kind: n for kind, n in sorted(result.elements.items()) if kind != "exception"}
-    return "&".join(f"{kind}={n}" for kind, n in {**counts, "blocks": result.blocks}.items())
+    return "&".join(f"{kind}={n}" for kind, n in {**drawn_kinds(result), "blocks": result.blocks}.items())
 
 
-def elements_in(query: str) -> int:
-    return sum(int(part.split("=")[1]) for part in query.split("&") if not part.startswith("blocks="))
+def drawn_kinds(result: Result) -> dict[str, int]:
+    """Elements of each type a run drew, exceptions aside (a chapter's shape, with ``result.blocks``)."""
+    return {kind: n for kind, n in sorted(result.elements.items()) if kind != "exception"}
 
 
 # --------------------------------------------------------------------------- measuring
@@ -608,13 +608,16 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
 
     # Warm up: every page once (the site's first session leaves Streamlit's legacy pages/ mode),
     # and read what each chapter draws, for the page that draws the same (bare-e).
-    shape: dict[str, str] = {}
+    shape: dict[str, str] = {}  # chapter → the query of bench/shape_page.py that draws its shape
+    elements: dict[str, int] = {}
     for cid, path in chapters:
         for lang in langs:
             drawn = await site.session(path, f"lang={lang}", f"warm-up {cid}")
-            shape.setdefault(cid, shape_query(drawn))
+            if cid not in shape:
+                shape[cid], kinds = shape_query(drawn), drawn_kinds(drawn)
+                elements[cid] = sum(kinds.values())
         twin = await bare_e.session("", shape[cid], "warm-up")
-        if missing := sorted(set(parse_qs(shape[cid])) - set(twin.elements) - {"blocks"}):
+        if missing := sorted(set(kinds) - set(twin.elements)):
             print(f"# bare-e for {cid} cannot draw {', '.join(missing)} (bench/shape_page.py draws nothing for them)")
     for bare in (bare_d, bare_s):
         for _ in range(1 if args.quick else 3):
@@ -652,7 +655,7 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
         print(f"{cid:<12} {s.rate:>9.1f} " + " ".join(f"{seq[lang].rate:>7.1f}" for lang in langs)
               + f" {s.cpu_ms:>7.1f} {ratio(s.rate, d.rate):>11} {ratio(s.rate, b.rate):>11}"
               f" {ratio(s.cpu_ms, b.cpu_ms):>11} {ratio(s.cpu_ms, d.cpu_ms):>11}"
-              f" {e.cpu_ms:>10.1f} {ratio(s.cpu_ms, e.cpu_ms):>11} {elements_in(shape[cid]):>8}", flush=True)  # fmt: skip
+              f" {e.cpu_ms:>10.1f} {ratio(s.cpu_ms, e.cpu_ms):>11} {elements[cid]:>8}", flush=True)  # fmt: skip
     for name, label in (("bare-d", "bare-d"), ("bare-s", "bare-s")):
         b = bare_all[name]
         print(f"{label:<12} {b.rate:>9.1f} " + " ".join(f"{'':>7}" for _ in langs) + f" {b.cpu_ms:>7.1f}")

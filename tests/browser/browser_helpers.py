@@ -73,6 +73,7 @@ def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout
     Raises with the server's output if it exits or is not healthy in time.
     """
     port = free_port()
+    prefix = base_path.strip("/")
     log = tempfile.NamedTemporaryFile(mode="w+", suffix=".log", encoding="utf-8")  # noqa: SIM115 (closed in finally, below)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
@@ -90,7 +91,7 @@ def streamlit_server(script: str = "app.py", *, env: dict | None = None, timeout
         with open(log.name, encoding="utf-8", errors="replace") as handle:
             return handle.read()
 
-    base = ServerURL(f"http://127.0.0.1:{port}" + (f"/{base_path.strip('/')}" if base_path.strip("/") else ""))
+    base = ServerURL(f"http://127.0.0.1:{port}" + (f"/{prefix}" if prefix else ""))
     base.log = output
     base.host = f"127.0.0.1:{port}"
     try:
