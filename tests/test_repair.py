@@ -617,3 +617,111 @@ def test_a_question_mark_between_characters_in_step_may_be_two_marks_that_each_l
 def test_a_question_mark_a_question_ends_stays_a_question_mark():
     result = repair("你吃飯了嗎?我吃過了。")
     assert result.traditional.strip() == "你吃飯了嗎？我吃過了。" and result.unresolved == []
+
+
+def test_a_guessed_lead_byte_after_a_mark_is_followed_past_a_pair_shown_as_a_question_mark_and_named():
+    # `，只聽見翻書的聲音` lost 只's lead byte D6 after the comma; the run goes on past a pair shown as ?.
+    # Read as a mark's lost lead byte instead, it made `；聽見`: the comma gone and nothing named.
+    result = repair("店裏很少有人說話,宦犚姺瓡?穆�(shēng)音。")
+    line = result.traditional.strip()
+    assert re.fullmatch("店裏很少有人說話，.聽見翻..聲音。", line)  # the guesses (a character, a pair) are named
+    column = len("店裏很少有人說話，") + 1
+    assert [s for s in result.unresolved if s.column == column and "guessing a lost lead byte" in s.reason]
+
+
+def test_a_run_just_after_a_mark_the_trigger_reached_is_read_too_and_named():
+    # `，“前不久”是唯一`: the ? opens nothing here, 是 lost its lead byte after the ” (which stays)
+    result = repair("丟失一個字節?前不久”俏ㄒ缓虾跷囊獾�(de)讀法")
+    line = result.traditional.strip()
+    assert "前不久”是唯一合乎文意" in line and "鼻" not in line
+    column = line.index("是唯一") + 1
+    assert [s for s in result.unresolved if s.column <= column <= s.column + s.width and "low confidence" in s.reason]
+
+
+def test_a_run_that_began_just_after_a_mark_before_anything_looked_wrong_is_read_from_there():
+    # `。推算部分`: 推 lost its lead byte after 。, and 扑悴 read as common characters until 糠
+    result = repair("未復工12,凸ぢ�12。扑悴糠忠蕴摼�表示。")
+    line = result.traditional.strip()
+    assert "扑" not in line and "悴" not in line and "算部分以虛" in line
+    column = line.index("算部分")
+    assert [s for s in result.unresolved if s.column == column and "guessing a lost lead byte" in s.reason]
+
+
+def test_a_run_only_the_quotation_marks_chose_is_named_as_in_doubt():
+    # `，“成熟一戶、復工一戶”。按照`: both marks around the quotation were lost, so the open quotation
+    # the words prefer (`”。按照`) is not there to pair with, and 薄 (B1 A1) won only on the marks
+    result = repair("嚴格審核把關?成熟一戶、復工一戶薄０凑铡耙黄笠徊摺保瑢嵭袇^域小循(xún)環")
+    line = result.traditional.strip()
+    assert "一戶薄。按照“一企一策”，實行" in line
+    column = line.index("薄") + 2  # the run it chose begins after 薄; its rival, one character earlier, takes 薄 in
+    assert [s for s in result.unresolved if s.column == column and "low confidence" in s.reason]
+
+
+def test_a_closing_quotation_mark_with_none_open_reaches_back_to_where_its_opening_mark_was_lost():
+    # `，“前不久”`: the ? took the opening mark with it; the spot on ” reaches back over it
+    line = "並寫明理由：丟失一個字節？前不久”是唯一合乎文意的讀法"
+    [spot] = [s for s in find_spots(line) if "where none is open" in s.reason]
+    assert line[spot.column - 1] == "”" and line[spot.column - 1 - spot.reach : spot.column - 1] == "？前不久"
+    [spot] = [s for s in find_spots("他說" + "前" * 20 + "”。") if "where none is open" in s.reason]
+    assert spot.reach == 12  # at most as far back as a run that ends at a spot
+
+
+@pytest.mark.parametrize(
+    "garbled",
+    [
+        "嚴格審核把關?成熟一戶、復工一戶",
+        "他說這是真的?我不信。",
+        "全角標(biāo)點被換成英文(wén)半角標(biào)點??�(qiě)常常重複",  # `，而且`: two pairs shown as ?, folded as ??
+    ],
+)
+def test_a_question_mark_read_as_one_after_words_that_ask_nothing_is_named(garbled):
+    # `把關，“成熟`: both lead bytes lost, AC B0 shown as ?; with no closing mark to pair, ？ reads best
+    result = repair(garbled)
+    column = result.traditional.index("？") + 1
+    [spot] = [s for s in result.unresolved if s.column == column]
+    assert "ask nothing" in spot.reason and "，“" in spot.reason
+
+
+@pytest.mark.parametrize("garbled", ["你吃飯了嗎?我吃過了。", "你去不去?我去。", "為什麼?因為下雨了。", "有多少人?三個。"])
+def test_a_question_mark_after_a_question_is_not_named(garbled):
+    assert repair(garbled).unresolved == []
+
+
+def test_a_character_that_reads_almost_as_well_as_two_marks_that_each_lost_a_byte_is_named():
+    # `他說：“湯`: ： and “ each lost their lead byte and BA B0 is 喊; the words hardly prefer either
+    result = repair("老闆每天凌晨四點起來熬湯,,他說喊湯是面的根本(bēn),偷不得懶。")
+    line = result.traditional.strip()
+    column = line.index("喊") + 1
+    [spot] = [s for s in result.unresolved if s.column == column]
+    assert "：“" in spot.reason and "two marks that each lost a byte" in spot.reason
+
+
+@pytest.mark.parametrize("text", ["他大聲喊道：快來！", "孩子們在院子裡喊叫。"])
+def test_a_character_of_two_marks_trail_bytes_in_words_is_not_named(text):
+    assert repair(text).unresolved == []
+
+
+def test_a_short_quotation_whose_two_marks_each_lost_their_lead_byte_is_looked_at_and_restored():
+    # `的“久”：`: B0 BE C3 B1 read without its two A1s is 熬帽, two common characters before a mark
+    result = repair("並寫明理由: - “前不久”的熬帽:丟失一個字節,,“前不久”是唯一合乎文意的讀法。")
+    line = result.traditional.strip()
+    assert "“前不久”的“久”：丟失" in line
+    assert [s for s in result.unresolved if s.column == line.index("久”：") + 2]  # the second mark: a guess, named
+
+
+def test_the_pairs_a_text_uses_again_and_again_are_its_known_words():
+    from datong.pipeline.repair import repeated_pairs
+
+    known = repeated_pairs("已復(fù)工12家，未復工3家，復工率80%。復古")
+    assert "復工" in known  # three times, one of them with an inserted reading between
+    assert "復古" not in known and "工率" not in known  # once each
+
+
+def test_a_guessed_character_prefers_the_words_the_text_itself_uses():
+    # 復's lost trail byte leaves 工 (B9 A4) a guess among B9's characters: the dictionary prefers
+    # 復古, but this text says 復工 three times
+    result = repair("由報道數字推算:共12,已復工12,未?dìng)凸�12,復工率12。推算部分以虛線表示。")
+    line = result.traditional.strip()
+    assert "未復工12，復工率12" in line
+    [spot] = [s for s in result.unresolved if "工 here is a guess" in s.reason]
+    assert "古" in spot.reason  # the dictionary's choice, named among the others

@@ -183,11 +183,12 @@ def _with_lost_tail(line: str, run_end: int, decoded: str) -> tuple[str, int]:
 
 class _Budget:
     """Bounds the work on pathological input: past it, only the two usual lead bytes are tried.
-    Also knows the text's script, which a decoding should keep to."""
+    Also knows the text's script, which a decoding should keep to, and the words it repeats."""
 
-    def __init__(self, size: int, traditional: bool | None = None):
+    def __init__(self, size: int, traditional: bool | None = None, text: str = ""):
         self.left = 60 * size + 300_000
         self.traditional = traditional
+        self.repeated = repeated_pairs(text)
 
     def spend(self, cost: int) -> bool:
         """Take ``cost`` from what is left, if anything is."""
@@ -201,6 +202,18 @@ class _Budget:
             return _LEAD_BYTES[:2]
         self.left -= run_length * len(_LEAD_BYTES)
         return _LEAD_BYTES
+
+
+_HAN_PAIR = re.compile(rf"(?=({HAN}{HAN}))")
+_REPEATED = 2  # a pair of characters seen this often in the text is one of its words
+_REPEATED_WEIGHT = 1.0  # what each such pair counts for a guess (a nat of the word model counts 0.35)
+
+
+def repeated_pairs(text: str) -> frozenset[str]:
+    """The pairs of Chinese characters the text itself uses again and again, read where they stand
+    (inserted readings left out): a report on 復工 says 復工, where a dictionary prefers 復古."""
+    pairs = Counter(_HAN_PAIR.findall(_INSERTED_READING.sub("", text)))
+    return frozenset(pair for pair, n in pairs.items() if n >= _REPEATED)
 
 
 def confidence(gain: float, margin: float) -> float:
@@ -251,7 +264,9 @@ _CONTEST = 0.5  # how much better another decoding must read, prior aside, to co
 _CLOSE = 0.6  # a decoding this close to the best is a rival: where they differ, the repair is unsure
 _DOUBT = 2  # at most this many characters in doubt, and the rest of a run is applied (those flagged)
 _TAIL_REACH = 24  # characters before a lost byte where the run it ends may have started
-_TWICE_REACH = 8  # characters within which a second lost byte is looked for  # a comma or lost-byte mark stacked before the opener goes with it
+_TWICE_NEAR = 1.5  # a character that reads this nearly as well as two marks that lost a byte each, the
+# second opening a quotation (whose closing mark may be lost too), is named
+_TWICE_REACH = 8  # characters within which a second lost byte is looked for
 
 
 def _homophones(column: int, syllable: str, others: tuple[str, ...]) -> tuple[int, str, tuple[str, ...]] | None:
@@ -267,6 +282,7 @@ _FILL_COST = 3_000  # budget a pair to fill costs (about what 24 characters' lea
 _MAX_UNSHOWN = 2  # pairs shown as ? a run is followed through
 _UNSHOWN_COST = 0.3  # each filled pair: a guess, a little less likely than a run that needs none
 _UNSHOWN_KEEP = 4  # fillings of each pair kept (by how the words around them read)
+_GUESSED_THROUGH = 4  # guessed lead bytes (of 126) whose run is followed past pairs shown as ?
 _UNSHOWN_EACH = 16  # characters on either side of a pair ranked alone before they are read together
 
 
@@ -531,11 +547,15 @@ def _decodings(line: str, s: int, budget: _Budget) -> list[_Candidate]:
                 syllable = reading.group("syllable")
                 for char, others in _sounding((prefix + data)[-1], syllable):
                     keep(start, stop, decoded[:-1] + char, prior + 0.3, guessed, _homophones(len(decoded) - 1, syllable, others))
-        through = _through_unshown(line, end) if not guessed else end
+        through = _through_unshown(line, end)
         if through > end:  # the run may go on past pairs the mirror showed as ?: fill them from the words
-            fill(start, prefixes, end, through, data + _with_holes(line[end:through]))
+            if guessed:  # any of 126 lead bytes: only those whose run reads best up to the pair go on
+                before = _context_before(line, start, 2)
+                prefixes = sorted(prefixes, key=lambda p: -_reads_as_words(before + _decode(p[0] + data), budget.traditional)[-1])
+                prefixes = prefixes[:_GUESSED_THROUGH]
+            fill(start, prefixes, end, through, data + _with_holes(line[end:through]), guessed)
 
-    def fill(start: int, prefixes, end: int, through: int, data: bytes) -> None:
+    def fill(start: int, prefixes, end: int, through: int, data: bytes, guessed: bool = False) -> None:
         if not budget.spend(_FILL_COST * len(prefixes) * data.count(b"?")):
             return  # pathological input: past the budget, pairs shown as ? are left flagged
         before = _context_before(line, start, 2)
@@ -545,11 +565,11 @@ def _decodings(line: str, s: int, budget: _Budget) -> list[_Candidate]:
                 decoded, stop = _with_lost_tail(line, through, _decode(stream))
                 reading = _READING_AFTER.match(line, stop) if stop > through else None
                 lost = stream[-1] if stop > through and not reading else None
-                keep(start, stop, decoded, prior - cost, False, lost_trail_of=lost, filled=guesses)
+                keep(start, stop, decoded, prior - cost, guessed, lost_trail_of=lost, filled=guesses)
                 if reading and decoded.endswith(REPLACEMENT):  # the last character's reading says which it was
                     for char, others in _sounding(stream[-1], reading.group("syllable")):
                         by_reading = _homophones(len(decoded) - 1, reading.group("syllable"), others)
-                        keep(start, stop, decoded[:-1] + char, prior - cost + 0.3, False, by_reading, filled=guesses)
+                        keep(start, stop, decoded[:-1] + char, prior - cost + 0.3, guessed, by_reading, filled=guesses)
 
     if named := _named_after_mark(line, s):
         syllable = named.group("syllable")
@@ -668,6 +688,7 @@ def _two_marks_lost(char: str) -> bool:
         return False  # a mark itself (，is A3 AC) is no character two marks' bytes make
     data = char.encode("gb18030")
     return len(data) == 2 and data[0] in _MARK_BY_TRAIL and data[1] in _MARK_BY_TRAIL
+_ANY_MARK = frozenset(_MARKS + ",;:!?")
 _WORD_PEEK = 6  # characters of a run the word model reads to see whether it may be out of step
 
 
@@ -714,7 +735,13 @@ def _reads_better_shifted(line: str, pos: int, traditional: bool | None) -> bool
         then = _reads_as_words(before + shifted, traditional)
         for k in range(2, min(len(shifted), end - pos) + 1):  # k characters each; it may be back in step sooner
             best = max(best, then[len(before) + k] - now[len(before) + k])
-    return best > (_WORD_TRIGGER_TWO_MARKS if _two_marks_lost(line[pos]) else _WORD_TRIGGER)
+    if best > _WORD_TRIGGER or best <= _WORD_TRIGGER_TWO_MARKS:
+        return best > _WORD_TRIGGER
+    # a short stretch that also ends, before a mark, in a mark's trail byte (`熬帽:` for `“久”：`: B0 BE C3 B1
+    # is “久” without its two A1s): a quotation whose two marks each lost a byte, as unlikely in clean text
+    # as a character made of two trail bytes
+    closes = end - pos < _WORD_PEEK and data[-1] in _MARK_BY_TRAIL and (end == len(line) or line[end] in _ANY_MARK)
+    return _two_marks_lost(line[pos]) or closes
 
 
 def _triggered(line: str, pos: int, memo: dict, traditional: bool | None = None) -> bool:
@@ -771,7 +798,9 @@ def _context_after(line: str, end: int, n: int) -> str:
     return _INSERTED_READING.sub("", line[end : end + n + 16])[:n] if n > 0 else ""
 
 
-def _choose(line: str, pos: int, candidates, balance, traditional, weight: float = _WORD_WEIGHT) -> _Choice:
+def _choose(
+    line: str, pos: int, candidates, balance, traditional, weight: float = _WORD_WEIGHT, repeated: frozenset[str] = frozenset()
+) -> _Choice:
     """The best candidate, its confidence and its gain over the text as read."""
     pos = min(pos, *(c.start for c in candidates))
     w0 = max(0, pos - 2)
@@ -781,24 +810,31 @@ def _choose(line: str, pos: int, candidates, balance, traditional, weight: float
     befores: dict[int, str] = {}
     afters: dict[int, str] = {}
 
-    def total(start: int, end: int, replacement: str, prior: float) -> float:
+    quoted: dict[int, float] = {}  # candidate → what its quotation marks cost it
+
+    def total(start: int, end: int, replacement: str, prior: float, key: int = -1) -> float:
         b_old, b_new = _quote_balance(line[start:end]), _quote_balance(replacement)
-        quotes = _unpaired((balance[0] - b_old[0] + b_new[0], balance[1] - b_old[1] + b_new[1]))
+        quotes = quoted[key] = _unpaired((balance[0] - b_old[0] + b_new[0], balance[1] - b_old[1] + b_new[1]))
         if start not in befores:  # a folded mark left before the decoding reads as the mark it will be again (：修, not 。恨)
             befores[start] = _context_before(line, start, start - w0).translate(_FOLDED)
         if end not in afters:
             afters[end] = _context_after(line, end, w1 - end)
         window = befores[start] + replacement + afters[end]
+        around = befores[start][-1:] + replacement + afters[end][:1]  # the text's own words, where it is known
+        repeated_words = sum(around[i : i + 2] in repeated for i in range(len(around) - 1)) if repeated else 0
         bonus = _reading_bonus(replacement or line[start - 1 : start], end, line) if end < len(line) else 0.0
         words = weight * segment_score(window) if weight else 0.0
         stacked = _STACKED_MARKS.findall(window)
-        return window_score(window, traditional) + words + prior - _QUOTE_WEIGHT * quotes + bonus - _STACKED * len(stacked)
+        return (
+            window_score(window, traditional) + words + prior - _QUOTE_WEIGHT * quotes + bonus - _STACKED * len(stacked)
+            + _REPEATED_WEIGHT * repeated_words
+        )
 
     read = total(pos, pos, "", 0.0)
     scored = sorted(
-        ((total(c.start, c.end, c.replacement, c.prior), i, c) for i, c in enumerate(candidates)), key=lambda t: (-t[0], t[1])
+        ((total(c.start, c.end, c.replacement, c.prior, i), i, c) for i, c in enumerate(candidates)), key=lambda t: (-t[0], t[1])
     )
-    best_score, _, best = scored[0]
+    best_score, best_index, best = scored[0]
 
     def meaning(c: _Candidate) -> str:  # what a reader sees: stacked commas and lost-byte marks aside
         return (line[w0 : c.start] + c.replacement + line[c.end : w1]).translate(_NOISE)
@@ -843,6 +879,11 @@ def _choose(line: str, pos: int, candidates, balance, traditional, weight: float
     # reads better on the text alone and only the prior put this one first, a person should look.
     evidence = best_score - best.prior
     contested = any(s - c.prior > evidence + _CONTEST and not same(c) for s, _, c in scored[1:12])
+    # Likewise where only the quotation marks put it first: another mark of the pair may be lost too.
+    unquoted = best_score + _QUOTE_WEIGHT * quoted[best_index]
+    contested = contested or any(
+        s + _QUOTE_WEIGHT * quoted[i] > unquoted and not same(c) for s, i, c in scored[1:12]
+    )
     sure = confidence(best_score - read, best_score - runner_up) * (0.5 if contested else 1.0)
     return _Choice(best, sure, best_score - read, doubt, rivals)
 
@@ -865,7 +906,9 @@ def _agreed(words: _Choice, characters: _Choice) -> _Choice:
 _GUESS_WINDOW = 4  # characters either side the words of a guessed character are read in
 
 
-def _guess_lost_trail(line: str, best: _Candidate, traditional: bool | None) -> tuple[str, tuple[str, ...]] | None:
+def _guess_lost_trail(
+    line: str, best: _Candidate, traditional: bool | None, repeated: frozenset[str] = frozenset()
+) -> tuple[str, tuple[str, ...]] | None:
     """The character whose trail byte was lost at the end of ``best`` (its lead byte is known),
     as the words around it read best, and the next likeliest; None where no Han character fits
     (a mark's lead byte: 0xA1 leads only punctuation and spacing)."""
@@ -886,7 +929,8 @@ def _guess_lost_trail(line: str, best: _Candidate, traditional: bool | None) -> 
 
     def reads(char: str) -> float:
         window = before + char + after
-        return window_score(window, traditional) + _WORD_WEIGHT * segment_score(window)
+        words = (before[-1:] + char in repeated) + (char + after[:1] in repeated)
+        return window_score(window, traditional) + _WORD_WEIGHT * segment_score(window) + _REPEATED_WEIGHT * words
 
     ranked = sorted(options, key=lambda c: (-reads(c), c))
     others = [c for c in ranked[1:] if traditional is None or not other_script(c, traditional)]
@@ -926,6 +970,29 @@ def _lone_rare_at(before: str, text: str, after: str) -> int | None:
     return None
 
 
+# What makes a clause a question: a particle or question word, or A-not-A (是不是, 有沒有)
+_ASKS = re.compile(r"[嗎吗呢麼么誰谁何哪幾几怎甚啥否難难吧]|(.)[不沒没]\1|還是|还是|多少|多久|多大|多長|多长")
+_CLAUSE = re.compile(r"[^，。！？；：“”‘’、,.!?;:]*$")
+
+
+def _asks_nothing_before(line: str, start: int, end: int) -> bool:
+    """Is ``line[start:end]``, a cluster of ? between two characters, after a clause that asks nothing?
+    Then it stood for marks whose lead bytes were lost (`把關?成熟` is `把關，“成熟`), not for ？."""
+    if "?" not in line[start:end] or not (0 < start and end < len(line) and is_han(line[start - 1]) and is_han(line[end])):
+        return False
+    clause = _CLAUSE.search(_INSERTED_READING.sub("", line[max(0, start - 40) : start])).group()
+    return not _ASKS.search(clause)
+
+
+def _just_after_mark(line: str, start: int, last_end: int) -> int | None:
+    """The column just after a full-width mark a few characters of text before ``start``, where a run
+    that lost its first lead byte may have begun before anything in it looked wrong."""
+    back = start
+    while back > last_end and start - back < _LOOKAHEAD and is_han(line[back - 1]):
+        back -= 1
+    return back if back < start and back > 0 and line[back - 1] in _MARKS else None
+
+
 def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit], list[Flag]]:
     """The re-decodings of one line's misaligned runs, and the spots it would not decide."""
     budget = budget or _Budget(len(line))
@@ -951,16 +1018,30 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
             while first > last_end and pos - first < _TAIL_REACH and is_run_char(work[first - 1]):
                 first -= 1
             starts = range(first, pos + 1 if _named_after_mark(work, pos) else pos)  # `、�(é)`: the lost byte too
+        starts = list(starts)
+        if starts and starts[-1] + 1 < len(work) and work[starts[-1]] in _MARKS:
+            starts.append(starts[-1] + 1)  # a run that takes a mark's bytes, or one just after it
+        if starts and (after_mark := _just_after_mark(work, starts[0], last_end)) is not None:
+            starts.insert(0, after_mark)  # its first characters may read as common ones (`扑悴` for `推算`)
         candidates = [c for s in starts for c in _candidates(work, s, budget) if c.start >= last_end]
         if not candidates:
             pos += 1
             continue
         choice = _agreed(
-            _choose(work, pos, candidates, balance, budget.traditional),
+            _choose(work, pos, candidates, balance, budget.traditional, repeated=budget.repeated),
             _choose(work, pos, candidates, balance, budget.traditional, weight=0.0),
         )
         best, sure, gain = choice.best, choice.sure, choice.gain
         if gain <= 0 or best.replacement == _FULL_WIDTH.get(work[best.start : best.end]):  # `?` read as ？: folded, not lost
+            opens = any(mark in best.replacement[:2] for mark in "“‘")  # the quotation marks may have decided
+            if best.twice and opens and gain > -_TWICE_NEAR and best.start > flagged_until:
+                flags.append(
+                    Flag(
+                        best.start - shift,
+                        f"{work[best.start:best.end][:2]} reads almost as well as {best.replacement[:2]}, two marks that each lost a"
+                        " byte: check it",
+                    )
+                )
             pos += 1
             continue
         if sure < APPLIED_AND_FLAGGED:
@@ -1045,7 +1126,7 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
                     offset=lone,
                 )
             )
-        if best.lost_trail_of is not None and (guess := _guess_lost_trail(work, best, budget.traditional)):
+        if best.lost_trail_of is not None and (guess := _guess_lost_trail(work, best, budget.traditional, budget.repeated)):
             char, others = guess
             best = replace(best, replacement=best.replacement[:-1] + char)
             edits[-1] = replace(edits[-1], after=best.replacement)
@@ -1069,7 +1150,7 @@ def redecode_edits(line: str, budget: _Budget | None = None) -> tuple[list[Edit]
 def redecode_misaligned_runs(text: str) -> tuple[str, int]:
     """Re-decode GBK runs read one byte off; returns the text and how many runs were fixed."""
     lines, total = [], 0
-    budget = _Budget(len(text), is_traditional(text))
+    budget = _Budget(len(text), is_traditional(text), text)
     for line in text.split("\n"):
         edits, _ = redecode_edits(line, budget)
         lines.append(apply(line, edits))
@@ -1155,12 +1236,18 @@ def punctuation_edits(line: str) -> list[Edit]:
 
 def dropped_mark_flags(line: str, edits: list[Edit]) -> list[Flag]:
     """A ? or ! that a stronger mark outweighs in its cluster (`?。`): the mirror never stacks them,
-    so it stood for something lost there (a pair it could not show, a character), not a mark."""
-    return [
-        Flag(e.start, "a ? or ! stacked on another mark, dropped: a character or mark may have been lost here")
-        for e in edits
-        if e.rule == "punctuation" and e.after not in "？！" and any(c in "?!？！" for c in line[e.start : e.end])
-    ]
+    so it stood for something lost there (a pair it could not show, a character), not a mark. And a
+    ? made ？ after words that ask nothing, with text after it: marks that lost their lead bytes."""
+    flags = []
+    for e in edits:
+        if e.rule != "punctuation":
+            continue
+        if e.after not in "？！" and any(c in "?!？！" for c in line[e.start : e.end]):
+            flags.append(Flag(e.start, "a ? or ! stacked on another mark, dropped: a character or mark may have been lost here"))
+        elif e.after == "？" and _asks_nothing_before(line, e.start, e.end):
+            pairs = ", ".join([pair for pair, _, _ in _MARKS_AS_Q if pair[1] in "“‘《（"][:3])
+            flags.append(Flag(e.start, f"a ? after words that ask nothing: marks or characters lost ({pairs}, say)? check it"))
+    return flags
 
 
 def normalise_punctuation(text: str) -> tuple[str, Counter]:
@@ -1252,7 +1339,7 @@ class Spot:
     column: int
     reason: str
     context: str
-    reach: int = 0  # the damage may begin this many columns before (a misaligned run ends here)
+    reach: int = 0  # the damage may begin this many columns before (a run ends here, or a lost mark stood before)
     width: int = 0  # ... or go on this many columns after (a misaligned run in doubt begins here)
 
     def __str__(self) -> str:
@@ -1295,7 +1382,7 @@ def repair(raw: str, corrections=()) -> Repair:
     from datong.script import to_simplified
 
     lines = split_lines(raw)
-    budget = _Budget(len(raw), is_traditional(raw))
+    budget = _Budget(len(raw), is_traditional(raw), raw)
     counts: Counter = Counter({kind: 0 for kind in ALWAYS_COUNTED})
     changes: list[Change] = []
     flags: list[tuple[int, int, str, int]] = []  # line index, column in the final text, reason, width

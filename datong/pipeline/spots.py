@@ -70,6 +70,21 @@ def _unpaired_quotes(line: str) -> list[tuple[int, str]]:
     return found
 
 
+_CLAUSE_START = frozenset("。！？：?!:")  # a quotation most often opens after one of these (or at the line's start)
+
+
+def _opening_reach(line: str, column: int) -> int:
+    """How far back from a closing mark with none open its lost opening mark may have stood: to the
+    end of the sentence before, or the colon that introduced it (that mark included: it may be the
+    one a misaligned run took with it, `？` for `，“`), at most :data:`_RUN_REACH`."""
+    reach = 0
+    while reach < min(column, _RUN_REACH):
+        reach += 1
+        if line[column - reach] in _CLAUSE_START:
+            break
+    return reach
+
+
 def _stretches(line: str, bad) -> list[tuple[int, int]]:
     """Start and end of each stretch of neighbouring characters for which ``bad`` holds."""
     found, start = [], None
@@ -91,10 +106,9 @@ def find_spots(text: str) -> list[Spot]:
         if not line:
             continue
 
-        def add(start: int, end: int, reason: str, number=number, line=line) -> None:
+        def add(start: int, end: int, reason: str, number=number, line=line, reach: int = 0) -> None:
             key = (number, start + 1)
             if key not in spots:
-                reach = 0
                 if reason.startswith(("bytes lost", "a byte read alone", "ASCII letters")):
                     while (
                         reach < min(start, _RUN_REACH)
@@ -110,7 +124,8 @@ def find_spots(text: str) -> list[Spot]:
                     continue
                 add(match.start(), match.end(), reason)
         for column, reason in _unpaired_quotes(line):
-            add(column, column + 1, reason)
+            lost_before = "where none is open" in reason  # its opening mark was lost before it
+            add(column, column + 1, reason, reach=_opening_reach(line, column) if lost_before else 0)
         for start, end in _stretches(line, lambda c: c != REPLACEMENT and implausible(c)):
             add(start, end, f"implausible character(s) {line[start:end]!r}")
         if traditional is not None:
