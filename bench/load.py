@@ -611,11 +611,9 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
     shape: dict[str, str] = {}  # chapter → the query of bench/shape_page.py that draws its shape
     elements: dict[str, int] = {}
     for cid, path in chapters:
-        for lang in langs:
-            drawn = await site.session(path, f"lang={lang}", f"warm-up {cid}")
-            if cid not in shape:
-                shape[cid], kinds = shape_query(drawn), drawn_kinds(drawn)
-                elements[cid] = sum(kinds.values())
+        drawn = [await site.session(path, f"lang={lang}", f"warm-up {cid}") for lang in langs]
+        kinds = drawn_kinds(drawn[0])
+        shape[cid], elements[cid] = shape_query(drawn[0]), sum(kinds.values())
         twin = await bare_e.session("", shape[cid], "warm-up")
         if missing := sorted(set(kinds) - set(twin.elements)):
             print(f"# bare-e for {cid} cannot draw {', '.join(missing)} (bench/shape_page.py draws nothing for them)")

@@ -209,6 +209,11 @@ _REPEATED = 2  # a pair of characters seen this often in the text is one of its 
 _REPEATED_WEIGHT = 1.0  # what each such pair counts for a guess (a nat of the word model counts 0.35)
 
 
+def _repeated_in(text: str, repeated: frozenset[str]) -> int:
+    """How many of ``text``'s pairs of neighbours are pairs the text repeats (:func:`repeated_pairs`)."""
+    return sum(text[i : i + 2] in repeated for i in range(len(text) - 1)) if repeated else 0
+
+
 def repeated_pairs(text: str) -> frozenset[str]:
     """The pairs of Chinese characters the text itself uses again and again, read where they stand
     (inserted readings left out): a report on 復工 says 復工, where a dictionary prefers 復古."""
@@ -392,6 +397,7 @@ def _marks_shown_as_question_mark() -> tuple[tuple[str, float, tuple[str, ...]],
 
 _TWO_LOST = 1.0  # two lost bytes at one spot: less likely than one
 _MARKS_AS_Q = _marks_shown_as_question_mark()
+_OPENING_AS_Q = ", ".join([pair for pair, _, _ in _MARKS_AS_Q if pair[1] in "“‘《（"][:3])  # for naming a ? that asks nothing
 
 
 def _with_holes(text: str) -> bytes:
@@ -820,8 +826,7 @@ def _choose(
         if end not in afters:
             afters[end] = _context_after(line, end, w1 - end)
         window = befores[start] + replacement + afters[end]
-        around = befores[start][-1:] + replacement + afters[end][:1]  # the text's own words, where it is known
-        repeated_words = sum(around[i : i + 2] in repeated for i in range(len(around) - 1)) if repeated else 0
+        repeated_words = _repeated_in(befores[start][-1:] + replacement + afters[end][:1], repeated)  # the text's own words
         bonus = _reading_bonus(replacement or line[start - 1 : start], end, line) if end < len(line) else 0.0
         words = weight * segment_score(window) if weight else 0.0
         stacked = _STACKED_MARKS.findall(window)
@@ -929,7 +934,7 @@ def _guess_lost_trail(
 
     def reads(char: str) -> float:
         window = before + char + after
-        words = (before[-1:] + char in repeated) + (char + after[:1] in repeated)
+        words = _repeated_in(before[-1:] + char + after[:1], repeated)
         return window_score(window, traditional) + _WORD_WEIGHT * segment_score(window) + _REPEATED_WEIGHT * words
 
     ranked = sorted(options, key=lambda c: (-reads(c), c))
@@ -1245,8 +1250,7 @@ def dropped_mark_flags(line: str, edits: list[Edit]) -> list[Flag]:
         if e.after not in "？！" and any(c in "?!？！" for c in line[e.start : e.end]):
             flags.append(Flag(e.start, "a ? or ! stacked on another mark, dropped: a character or mark may have been lost here"))
         elif e.after == "？" and _asks_nothing_before(line, e.start, e.end):
-            pairs = ", ".join([pair for pair, _, _ in _MARKS_AS_Q if pair[1] in "“‘《（"][:3])
-            flags.append(Flag(e.start, f"a ? after words that ask nothing: marks or characters lost ({pairs}, say)? check it"))
+            flags.append(Flag(e.start, f"a ? after words that ask nothing: marks or characters lost ({_OPENING_AS_Q}, say)? check it"))
     return flags
 
 
