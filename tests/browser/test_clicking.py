@@ -209,10 +209,15 @@ def test_a_clicked_bar_stays_highlighted_until_the_keyboard_picks_another_figure
     chosen = _choose_with_keyboard(page, picker, 1)
     other = next(fid for fid, row in figures_csv().items() if _label(row, "en") == chosen)
     assert other != figure_id
-    page.locator(f'{PICKED}[class*="-{other}"]').wait_for(timeout=15_000)
+    # While a rerun draws the block afresh, Streamlit keeps the stale copy beside the new one for a
+    # moment: wait for the quote, then for exactly one (a strict wait_for failed on the two in CI).
+    quote = page.locator(f'{PICKED}[class*="-{other}"]')
+    quote.first.wait_for(timeout=15_000)
+    expect(quote).to_have_count(1, timeout=15_000)
     expect(picker).to_have_value(chosen)
     block.get_by_role("tab", name=load_strings("en")["ui.chart_tab"]).click()  # back to the chart: drawn afresh
-    page.locator(f'{PICKED}[class*="-{other}"]').wait_for(timeout=15_000)  # the chosen figure's quote under it
+    quote.first.wait_for(timeout=15_000)  # the chosen figure's quote under it
+    expect(quote).to_have_count(1, timeout=15_000)
     wait_for_chart_marks(page)
     expect(page.locator(f"{CHART} {BARS}").first).to_be_visible()
     assert UNPICKED_OPACITY not in _opacities(page, BARS)
