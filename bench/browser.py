@@ -6,6 +6,7 @@ Usage::
     python bench/browser.py --runs 3 --lang en --only safety
     python bench/browser.py --quick         # one run per page (what tests/test_bench.py runs)
     python bench/browser.py --network 100,10,5   # as over a phone's network: 100 ms each way, 10/5 Mbit/s
+    python bench/browser.py --network 100        # the latency alone, throughput not throttled
 
 Debian's Chromium (``/usr/bin/chromium``, or ``$CHROMIUM``) through Playwright, headless, with
 the launch flags of ``tests/browser/browser_helpers.py``. Each load is a new reader: a fresh
@@ -20,7 +21,13 @@ both baselines' medians measured alongside; the target (issue 9) is ≤ 1.5×.
 On loopback a fetch costs no time, so what a reader waits for on a real network (round trips
 before the app connects, script chunks fetched late) does not show. ``--network LATENCY,DOWN,UP``
 has Chromium emulate one for every load (DevTools' network conditions: added latency in ms,
-throughput in Mbit/s), the bare pages included.
+throughput in Mbit/s), the bare pages included; ``--network LATENCY`` adds the latency alone.
+
+Chromium's throughput throttler (156 here) stalls at high rates: at 20 ms, 100/50 Mbit/s, on 12
+of 30 loads every response body was held for a multiple of about 16 s (headers at 0.2 s, bodies
+at 16, 32, 48 s), the bare pages as often as the site. The same loads stalled 0 of 30 times with
+the latency alone, 0 of 18 at the phone profile 100,10,5 and 0 of 18 on loopback. So a load of
+15 s or more with a fast throughput throttled is the emulator, not the server.
 """
 
 from __future__ import annotations
@@ -87,17 +94,26 @@ def emulate_network(context, page, network: tuple[float, float, float]) -> None:
     latency, down, up = network
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": latency, "downloadThroughput": down * 125_000, "uploadThroughput": up * 125_000})
+    cdp.send("Network.emulateNetworkConditions", {"offline": False, "latency": latency, "downloadThroughput": throughput(down), "uploadThroughput": throughput(up)})
+
+
+def throughput(mbits: float) -> float:
+    """DevTools' bytes per second for Mbit/s; -1 (not throttled) stays -1."""
+    return mbits * 125_000 if mbits > 0 else -1
 
 
 def network_conditions(text: str) -> tuple[float, float, float]:
-    """``"100,10,5"`` as (latency ms, down Mbit/s, up Mbit/s)."""
+    """``"100,10,5"`` as (latency ms, down Mbit/s, up Mbit/s); ``"100"`` as (100, -1, -1): the
+    latency alone, throughput not throttled (DevTools' -1)."""
     try:
-        latency, down, up = (float(part) for part in text.split(","))
+        parts = [float(part) for part in text.split(",")]
     except ValueError:
-        raise argparse.ArgumentTypeError("LATENCY,DOWN,UP: three numbers, e.g. 100,10,5") from None
-    if latency < 0 or down <= 0 or up <= 0:
+        parts = []
+    if len(parts) not in (1, 3):
+        raise argparse.ArgumentTypeError("LATENCY or LATENCY,DOWN,UP: one or three numbers, e.g. 100 or 100,10,5")
+    if parts[0] < 0 or any(rate <= 0 for rate in parts[1:]):
         raise argparse.ArgumentTypeError("latency ≥ 0 and throughputs > 0")
+    latency, down, up = parts if len(parts) == 3 else (parts[0], -1.0, -1.0)
     return latency, down, up
 
 
@@ -108,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lang", default="zh-Hans", choices=load.LANGS)
     parser.add_argument("--only", action="append", choices=chapters_known, metavar="CHAPTER", help="only this chapter (repeatable)")
     parser.add_argument("--quick", action="store_true", help="one load per page, the bare pages once (for tests)")
-    parser.add_argument("--network", type=network_conditions, metavar="LATENCY,DOWN,UP", help="emulate a network: ms, Mbit/s, Mbit/s (e.g. 100,10,5)")
+    parser.add_argument("--network", type=network_conditions, metavar="LATENCY[,DOWN,UP]", help="emulate a network: ms, Mbit/s, Mbit/s (e.g. 100,10,5), or the latency alone (e.g. 100)")
     args = parser.parse_args(argv)
     runs = args.runs or (1 if args.quick else 5)
     pages = [(cid, path) for cid, path in load.chapter_pages() if not args.only or cid in args.only]
@@ -132,7 +148,7 @@ def in_the_browser(args, runs: int, pages: list[tuple[str, str]], charts: dict[s
                 timed_load(browser, bare_s, 0, net)
                 for cid, path in pages:
                     timed_load(browser, f"{site}/{path}?{query}", charts[cid], net)
-            over = f"emulated network {net[0]:g} ms, {net[1]:g}/{net[2]:g} Mbit/s" if net else "loopback"
+            over = ("loopback" if not net else f"emulated network {net[0]:g} ms, " + (f"{net[1]:g}/{net[2]:g} Mbit/s" if net[1] > 0 else "throughput not throttled"))
             print(f"# browser bench: {CHROMIUM} ({browser.version}), {args.lang}, median of {runs}, {over}; commit {load.git_commit()}")
             print("# time from navigation to every chart drawn (a chapter without charts: its heading); bare pages: the heading")
             print(f"{'page':<12} {'charts':>6} {'ms':>6} {'bare-d ms':>9} {'bare-s ms':>9} {'×bare-d':>8} {'×bare-s':>8}")

@@ -1,8 +1,8 @@
 """The over-the-wire benches run and print every row, the targets block and no errors.
 
 No timing is asserted: these machines are noisy, so the numbers are for reading, not for
-pass/fail. Both benches start their own servers on free loopback ports; they run side by side
-(``--quick``: one session or load per row) to keep this module near a minute.
+pass/fail. Both benches start their own servers on free loopback ports; they run one after the
+other (``--quick``: one session or load per row), so neither starves the other of the two cores.
 """
 
 import http.server
@@ -27,22 +27,18 @@ LANGS = ("zh-Hans", "zh-Hant", "en")
 
 @pytest.fixture(scope="module")
 def outputs() -> dict[str, str]:
-    """Run ``load.py --quick`` and ``browser.py --quick`` (over an emulated network) at once; their
-    stdout, after checking they exited 0."""
-    command = {name: [sys.executable, str(BENCH / name), "--quick"] for name in ("load.py", "browser.py")}
-    command["browser.py"] += ["--network", "20,100,50"]
-    running = {name: subprocess.Popen(argv, cwd=paths.ROOT, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for name, argv in command.items()}
+    """Run ``load.py --quick``, then ``browser.py --quick`` over an emulated 20 ms latency; their
+    stdout, after checking each exited 0.
+
+    Latency alone: with throughput throttled too, Chromium held whole pages for 16-50 s (CI at
+    0dfa5aa timed out on one chapter; see bench/browser.py). One after the other, not side by
+    side, so neither bench's servers wait on the other's load for the two cores."""
     done = {}
-    try:
-        for name, proc in running.items():
-            out, err = proc.communicate(timeout=240)
-            assert proc.returncode == 0, f"{name} exited {proc.returncode}\n{out[-3000:]}\n{err[-3000:]}"
-            done[name] = out
-    finally:
-        for proc in running.values():
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
+    for name, extra in (("load.py", []), ("browser.py", ["--network", "20"])):
+        argv = [sys.executable, str(BENCH / name), "--quick", *extra]
+        proc = subprocess.run(argv, cwd=paths.ROOT, text=True, capture_output=True, timeout=300)
+        assert proc.returncode == 0, f"{name} exited {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        done[name] = proc.stdout
     return done
 
 
@@ -102,7 +98,7 @@ def test_the_load_bench_ends_with_every_target_of_issue_9(outputs):
 
 def test_the_browser_bench_times_every_chapter_against_both_bare_pages(outputs):
     out = outputs["browser.py"]
-    assert re.search(r"^# browser bench: .*, median of 1, emulated network 20 ms, 100/50 Mbit/s; commit ", out, re.MULTILINE), out
+    assert re.search(r"^# browser bench: .*, median of 1, emulated network 20 ms, throughput not throttled; commit ", out, re.MULTILINE), out
     for chapter in CHAPTERS:
         assert re.search(rf"^{chapter.id} +\d+( +\d+){{3}} +{RATIO} +{RATIO}$", out, re.MULTILINE), out
     assert re.search(r"^errors: 0 exception boxes, 0 loads not drawn within 60 s$", out, re.MULTILINE), out
@@ -110,12 +106,12 @@ def test_the_browser_bench_times_every_chapter_against_both_bare_pages(outputs):
     assert re.search(r"^every chart drawn ≤ 1\.5× bare-d heading +worst \w+ \d+\.\d\d×  (met|NOT MET)$", table, re.MULTILINE), table
 
 
-@pytest.mark.parametrize(("text", "conditions"), [("100,10,5", (100.0, 10.0, 5.0)), ("0,1.5,0.75", (0.0, 1.5, 0.75))])
-def test_the_browser_bench_reads_network_conditions_as_latency_and_throughputs(text, conditions):
+@pytest.mark.parametrize(("text", "conditions"), [("100,10,5", (100.0, 10.0, 5.0)), ("0,1.5,0.75", (0.0, 1.5, 0.75)), ("100", (100.0, -1.0, -1.0))])
+def test_the_browser_bench_reads_network_conditions_as_latency_and_throughputs_or_the_latency_alone(text, conditions):
     assert bench_module("browser").network_conditions(text) == conditions
 
 
-@pytest.mark.parametrize("text", ["100,10", "a,b,c", "100,0,5", "-1,10,5", "100,10,5,1"])
+@pytest.mark.parametrize("text", ["100,10", "a,b,c", "100,0,5", "-1,10,5", "100,10,5,1", "-1", "", "fast"])
 def test_the_browser_bench_refuses_network_conditions_it_cannot_emulate(text):
     import argparse
 
