@@ -238,7 +238,7 @@ class TestEveryChapterInEveryLanguage:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_on_a_phone_the_source_chapter_shows_all_four_article_tabs(browser, server, lang):
+def test_on_a_phone_the_source_chapter_shows_all_four_article_tabs_and_one_line_table_headings(browser, server, lang):
     with opened_page(browser, width=360, height=800) as page:
         open_ready(page, f"{server}/source?lang={lang}")
         strings = load_strings(lang)
@@ -246,6 +246,11 @@ def test_on_a_phone_the_source_chapter_shows_all_four_article_tabs(browser, serv
             tab = page.get_by_role("tab", name=strings[f"source.{key}"], exact=True)
             box = tab.bounding_box()
             assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 360, (key, box)
+        # The repair table's headings: each on one line, within the screen.
+        headings = page.locator(f"{MAIN} th").evaluate_all(_LINES_AND_RIGHT_EDGE)
+        assert len(headings) == 2, headings
+        assert [lines for _, lines, _ in headings] == [1, 1], headings
+        assert all(right <= 360 for _, _, right in headings), headings
 
 
 @pytest.mark.parametrize(("chapter", "lang"), [("guidance", "en"), ("firms", "en"), ("firms", "zh-Hans")])
@@ -288,3 +293,12 @@ def test_once_answered_the_overview_leads_with_its_finding_above_the_park_chart_
         expect(finding).to_have_text("91 of 106 park firms back at work")
         chart = page.locator('[class*="st-key-chart-overview_parks"]').locator(CHART).first
         assert finding.bounding_box()["y"] < chart.bounding_box()["y"] < 800 * 1.5  # the chart starts within 1.5 screens
+
+
+# Each element's text, the lines its text takes (line boxes with distinct tops) and its right edge.
+_LINES_AND_RIGHT_EDGE = """(els) => els.map(e => {
+  const text = document.createRange();
+  text.selectNodeContents(e);
+  const tops = new Set(Array.from(text.getClientRects(), r => Math.round(r.top)));
+  return [e.innerText, tops.size, Math.round(e.getBoundingClientRect().right)];
+})"""
