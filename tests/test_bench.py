@@ -119,6 +119,19 @@ def test_the_browser_bench_refuses_network_conditions_it_cannot_emulate(text):
         bench_module("browser").network_conditions(text)
 
 
+def test_a_p95_ratio_is_the_median_of_the_alternations_ratios_not_a_ratio_of_medians():
+    median_ratio = bench_module("load").median_ratio
+    assert median_ratio([4, 6, 9], [1, 3, 3]) == 3.0  # ratios 4, 2, 3; medians' ratio would be 6/3 = 2
+    assert median_ratio([2, 3, 30], [1, 1, 1]) == 3.0  # one bad moment moves it less than a mean (11.67)
+
+
+def test_a_p95_ratio_leaves_out_alternations_without_a_baseline_and_is_nan_with_none():
+    median_ratio = bench_module("load").median_ratio
+    assert median_ratio([5, 2, 3], [0, 1, 1]) == 2.5
+    ratio = median_ratio([5], [0])
+    assert ratio != ratio
+
+
 def bench_module(name: str):
     """A bench script imported as a module (``bench/`` on the path while it imports)."""
     import importlib
