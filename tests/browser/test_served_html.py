@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import http.server
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import pytest
 from browser_helpers import CHART, html_lang, open_ready, opened_page, wait_for_chart_marks, wait_ready
@@ -150,8 +150,6 @@ def test_the_share_fold_draws_its_link_and_embed_code_only_when_opened_and_the_c
 def test_a_chapter_opened_directly_connects_at_once_without_asking_its_own_address_first(browser, server, fresh_server, base_path):
     """Streamlit's front end would try /firms/_stcore/health (a 404) before the real one; the page
     says where the server is, also under a base path. Links between chapters keep the base."""
-    from contextlib import nullcontext
-
     strings = load_strings("en")
     running = fresh_server(base_path=base_path) if base_path else nullcontext(server)
     with running as root, opened_page(browser, locale="en-US") as page:
