@@ -34,9 +34,10 @@ readers/s (sequential new sessions, each: connect, one run, close), server CPU m
 reader (psutil, user+system of the server process over the sessions), both as ratios to the
 bare pages measured alongside; p50/p95 latency and throughput at 10, 50 and 100 concurrent
 readers (at 50 the site and the pages it is compared with alternate three times, ``--repeat``,
-and each p95 ratio is the median of the three); server RSS after every page has been served; memory per held session (200 held
-open); a soak (>= 2,000 sessions) with RSS growth after the first 20%; errors and exception
-elements; and a ``targets`` block comparing with issue 9's targets (met / not met).
+and each p95 ratio is the median of the three); server RSS after every page has been served;
+memory per held session (200 held open); a soak (>= 2,000 sessions) with RSS growth after the
+first 20%; errors and exception elements; and a ``targets`` block comparing with issue 9's
+targets (met / not met).
 
 The protocol part is importable (``sys.path`` must hold ``bench/``)::
 

@@ -30,7 +30,7 @@ def outputs() -> dict[str, str]:
     """Run ``load.py --quick``, then ``browser.py --quick`` over an emulated 20 ms latency; their
     stdout, after checking each exited 0.
 
-    Latency alone: with throughput throttled too, Chromium held whole pages for 16-50 s (CI at
+    Latency alone: with throughput throttled too, Chromium held whole pages for 16-80 s (CI at
     0dfa5aa timed out on one chapter; see bench/browser.py). One after the other, not side by
     side, so neither bench's servers wait on the other's load for the two cores."""
     done = {}
