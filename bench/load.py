@@ -583,7 +583,12 @@ def div(a: float, b: float) -> float:
 
 
 def ratio(a: float, b: float) -> str:
-    return f"{a / b:.2f}×" if b else "n/a"
+    return times(div(a, b))
+
+
+def times(value: float) -> str:
+    """A ratio as printed: ``1.23×``, or ``n/a`` where it could not be measured (NaN)."""
+    return f"{value:.2f}×" if value == value else "n/a"
 
 
 def ms(seconds: float) -> str:
@@ -739,7 +744,7 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
             "bare-e": median_ratio(site_p95, [turn["bare-e"].pct(0.95) for turn in alternations]),
         }
         cells = " ".join(f"{ms(rows[f'site@{c}'].pct(0.5)):>7} {ms(rows[f'site@{c}'].pct(0.95)):>7}" for c in args.levels)
-        r = {name: f"{value:.2f}×" if value == value else "n/a" for name, value in p95_ratio[cid].items()}
+        r = {name: times(value) for name, value in p95_ratio[cid].items()}
         print(f"{cid:<12} {cells} {rows[f'site@{mid}'].throughput:>8.1f} {r['bare-s']:>15} {r['bare-d']:>15} {r['bare-e']:>15}", flush=True)
     if latency:
         merged = {c: Concurrent(c, [x for rows in latency.values() for x in rows[f"bare-s@{c}"].latencies],

@@ -694,6 +694,8 @@ def _two_marks_lost(char: str) -> bool:
         return False  # a mark itself (，is A3 AC) is no character two marks' bytes make
     data = char.encode("gb18030")
     return len(data) == 2 and data[0] in _MARK_BY_TRAIL and data[1] in _MARK_BY_TRAIL
+
+
 _ANY_MARK = frozenset(_MARKS + ",;:!?")
 _WORD_PEEK = 6  # characters of a run the word model reads to see whether it may be out of step
 
