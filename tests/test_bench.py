@@ -21,20 +21,21 @@ from datong.chapters import CHAPTERS
 
 BENCH = paths.ROOT / "bench"
 RATIO = r"(?:\d+\.\d\d×|n/a)"
+SPREAD = r"\((?:-?\d+\.\d\d–-?\d+\.\d\d|n/a)\)"
 NUMBER = r"\d+(?:\.\d+)?"
 LANGS = ("zh-Hans", "zh-Hant", "en")
 
 
 @pytest.fixture(scope="module")
 def outputs() -> dict[str, str]:
-    """Run ``load.py --quick``, then ``browser.py --quick`` over an emulated 20 ms latency; their
-    stdout, after checking each exited 0.
+    """Run ``load.py --quick``, ``browser.py --quick`` over an emulated 20 ms latency, then
+    ``shape_cost.py --quick``; their stdout, after checking each exited 0.
 
     Latency alone: with throughput throttled too, Chromium held whole pages for 16-80 s (CI at
     0dfa5aa timed out on one chapter; see bench/browser.py). One after the other, not side by
     side, so neither bench's servers wait on the other's load for the two cores."""
     done = {}
-    for name, extra in (("load.py", []), ("browser.py", ["--network", "20"])):
+    for name, extra in (("load.py", []), ("browser.py", ["--network", "20"]), ("shape_cost.py", [])):
         argv = [sys.executable, str(BENCH / name), "--quick", *extra]
         proc = subprocess.run(argv, cwd=paths.ROOT, text=True, capture_output=True, timeout=300)
         assert proc.returncode == 0, f"{name} exited {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
@@ -117,6 +118,47 @@ def test_the_browser_bench_refuses_network_conditions_it_cannot_emulate(text):
 
     with pytest.raises(argparse.ArgumentTypeError):
         bench_module("browser").network_conditions(text)
+
+
+def test_the_shape_bench_prices_every_kind_each_chapter_draws_against_the_whole_shape(outputs):
+    out = outputs["shape_cost.py"]
+    for chapter in CHAPTERS:
+        table = rows(out, f"{chapter.id}:")
+        head = re.search(rf"^## {chapter.id}: (\d+) elements, (\d+) blocks \(zh-Hans\); the whole shape {NUMBER} ms", out, re.MULTILINE)
+        assert head, out
+        kinds = re.findall(rf"^\| (\w+) \| (\d+) \| {RATIO} {SPREAD} \| -?\d+% \| -?{RATIO} \|$", table, re.MULTILINE)
+        counts = dict((kind, int(n)) for kind, n in kinds)
+        assert len(counts) == len(kinds) and counts.pop("blocks") == int(head.group(2)), table
+        assert sum(counts.values()) == int(head.group(1)) and "heading" in counts and "page_link" in counts, table
+        assert re.search(rf"^\| everything but one heading \| \| {RATIO} {SPREAD} \| -?\d+% \| \|$", table, re.MULTILINE), table
+        assert re.search(rf"^the whole shape = {RATIO} one heading's page; 2× that page = {RATIO} the whole", table, re.MULTILINE), table
+    assert "vega_lite_chart" in rows(out, "firms:") and "download_button" in rows(out, "source:")
+    assert out.rstrip().endswith("errors and exception elements: 0"), out
+
+
+def test_the_shape_bench_leaves_out_each_kind_drawn_in_turn_and_keeps_one_heading_as_the_floor():
+    shape_cost = bench_module("shape_cost")
+    assert shape_cost.variants("heading=4&markdown=8&code=0&blocks=37") == {
+        "the whole shape": "heading=4&markdown=8&code=0&blocks=37",
+        "heading": "heading=0&markdown=8&code=0&blocks=37",
+        "markdown": "heading=4&markdown=0&code=0&blocks=37",
+        "blocks": "heading=4&markdown=8&code=0&blocks=0",
+        "one heading": "heading=1",
+    }  # no variant for a kind the chapter does not draw (code=0)
+
+
+def test_the_shape_bench_reports_a_kinds_share_and_one_elements_cost_as_ratios_of_the_same_round():
+    shape_cost = bench_module("shape_cost")
+    measured = {"the whole shape": [40.0, 80.0], "vega_lite_chart": [30.0, 62.0], "heading": [38.0, 76.0], "one heading": [10.0, 20.0]}
+    lines = shape_cost.report("firms", "vega_lite_chart=4&heading=2", measured)
+    assert lines[0].startswith("## firms: 6 elements, 0 blocks (zh-Hans); the whole shape 60.0 ms")
+    # largest share first. Charts: 0.75 and 0.775 of the whole in the two rounds; one chart
+    # 10/4 ms of a 10 ms page, then 18/4 of 20: the medians of the rounds' ratios
+    assert lines[3] == "| vega_lite_chart | 4 | 0.76× (0.75–0.78) | 24% | 0.24× |"
+    assert lines[4] == "| heading | 2 | 0.95× (0.95–0.95) | 5% | 0.10× |"
+    assert lines[5] == "| everything but one heading | | 0.25× (0.25–0.25) | 75% | |"
+    assert lines[6].startswith("the whole shape = 4.00× one heading's page; 2× that page = 0.50× the whole")
+    assert lines[6].endswith("a page of this shape would have to cost 50% less")
 
 
 def test_a_p95_ratio_is_the_median_of_the_alternations_ratios_not_a_ratio_of_medians():
