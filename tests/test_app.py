@@ -268,3 +268,20 @@ def test_the_share_fold_draws_the_link_and_embed_code_only_while_open(chapter):
     path = "" if chapter == "overview" else chapter
     assert after[0] == f"http://localhost:8501/{path}?lang=en"
     assert after[1].startswith('<iframe src="http://localhost:8501/') and "embed=true" in after[1]
+
+
+def test_each_session_navigates_with_its_own_copies_of_the_pages_the_process_built_once():
+    """st.navigation flags the page it runs, so sessions must not share page objects; copying
+    the process's pages spares each new reader eight ``st.Page`` builds (files resolved on disk)."""
+    from datong.web import routing
+
+    first, second = run(lang="en"), run(lang="en")
+    mine, theirs = (at.session_state[routing._PAGES]["en"] for at in (first, second))
+    template = routing._page_templates("en")
+    assert [p.url_path for p in mine.by_chapter.values()] == [p.url_path for p in template.by_chapter.values()]
+    assert [p.title for p in mine.by_chapter.values()] == [p.title for p in template.by_chapter.values()]
+    for page, other, built in zip(mine.by_chapter.values(), theirs.by_chapter.values(), template.by_chapter.values(), strict=True):
+        assert page is not other and page is not built and other is not built
+    listed = [page for pages in mine.sections.values() for page in pages]
+    assert all(any(page is link for page in listed) for link in mine.by_chapter.values())  # a link is the page navigation runs
+    assert not any(page._can_be_called for pages in template.sections.values() for page in pages)

@@ -14,6 +14,7 @@ default, so the manual pattern is used.)
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 from dataclasses import dataclass
@@ -148,15 +149,36 @@ class _Navigation:
 
 
 def _navigation_pages(lang: str) -> _Navigation:
-    """The navigation's pages in one language, built once per session.
+    """The navigation's pages in one language, this session's own.
 
     Per session, not per process: ``st.navigation`` flags the chosen page as callable and
     ``run()`` clears the flag, so page objects shared between concurrent sessions would race.
+    Each session copies the process's pages (:func:`_page_templates`) rather than building its
+    own: ``st.Page`` resolves its file on disk, and eight of them were 4% of a new reader's CPU.
     """
     built = st.session_state.setdefault(_PAGES, {})
     if lang not in built:
-        built[lang] = _build_pages(lang)
+        built[lang] = _copied(_page_templates(lang))
     return built[lang]
+
+
+@site_data.once_per_key()
+def _page_templates(lang: str) -> _Navigation:
+    """The pages built once per process and language; never handed to ``st.navigation`` itself."""
+    return _build_pages(lang)
+
+
+def _copied(navigation: _Navigation) -> _Navigation:
+    """A shallow copy of every page (a page is plain attributes), the same copy wherever one appears."""
+    copies: dict[int, object] = {}
+
+    def own(page):
+        if id(page) not in copies:
+            copies[id(page)] = copy.copy(page)
+        return copies[id(page)]
+
+    sections = {name: [own(page) for page in pages] for name, pages in navigation.sections.items()}
+    return _Navigation(sections, {chapter_id: own(page) for chapter_id, page in navigation.by_chapter.items()})
 
 
 def _build_pages(lang: str) -> _Navigation:
