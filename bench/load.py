@@ -914,11 +914,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args.hold = args.hold or (6 if quick else 200)
     args.soak = args.soak or (21 if quick else 2000)
     args.repeat = args.repeat or (2 if quick else 3)
+    refuse_unknown_chapters(parser, args.only)
+    return args
+
+
+def refuse_unknown_chapters(parser: argparse.ArgumentParser, only: list[str] | None) -> None:
+    """Exit with a usage error naming the chapters if ``--only`` names one the site does not have."""
     known = {cid for cid, _ in chapter_pages()}
-    for cid in args.only or ():
+    for cid in only or ():
         if cid not in known:
             parser.error(f"--only {cid}: no such chapter ({', '.join(sorted(known))})")
-    return args
 
 
 def main(argv: list[str] | None = None) -> int:

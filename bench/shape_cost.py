@@ -35,7 +35,17 @@ from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from load import Server, chapter_pages, git_commit, median_ratio, open_session, servers, shape_query, times
+from load import (
+    Server,
+    chapter_pages,
+    git_commit,
+    median_ratio,
+    open_session,
+    refuse_unknown_chapters,
+    servers,
+    shape_query,
+    times,
+)
 
 WHOLE = "the whole shape"
 ONE_HEADING = "one heading"
@@ -142,10 +152,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.sessions = args.sessions or (1 if args.quick else 20)
     args.rounds = args.rounds or (2 if args.quick else 5)
-    known = {cid for cid, _ in chapter_pages()}
-    for cid in args.only or ():
-        if cid not in known:
-            parser.error(f"--only {cid}: no such chapter ({', '.join(sorted(known))})")
+    refuse_unknown_chapters(parser, args.only)
     return args
 
 

@@ -161,6 +161,15 @@ def test_the_shape_bench_reports_a_kinds_share_and_one_elements_cost_as_ratios_o
     assert lines[6].endswith("a page of this shape would have to cost 50% less")
 
 
+@pytest.mark.parametrize("bench", ["load", "shape_cost"])
+def test_the_benches_refuse_a_chapter_the_site_does_not_have(bench, capsys):
+    with pytest.raises(SystemExit) as exited:
+        bench_module(bench).parse_args(["--only", "nosuch"])
+    assert exited.value.code == 2
+    assert "--only nosuch: no such chapter (departments, firms, guidance, officials, overview, safety, source)" in capsys.readouterr().err
+    assert bench_module(bench).parse_args(["--only", "firms"]).only == ["firms"]
+
+
 def test_a_p95_ratio_is_the_median_of_the_alternations_ratios_not_a_ratio_of_medians():
     median_ratio = bench_module("load").median_ratio
     assert median_ratio([4, 6, 9], [1, 3, 3]) == 3.0  # ratios 4, 2, 3; medians' ratio would be 6/3 = 2
