@@ -74,6 +74,7 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
+import functools
 import os
 import secrets
 import shutil
@@ -747,8 +748,7 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
         r = {name: times(value) for name, value in p95_ratio[cid].items()}
         print(f"{cid:<12} {cells} {rows[f'site@{mid}'].throughput:>8.1f} {r['bare-s']:>15} {r['bare-d']:>15} {r['bare-e']:>15}", flush=True)
     if latency:
-        merged = {c: Concurrent(c, [x for rows in latency.values() for x in rows[f"bare-s@{c}"].latencies],
-                                sum(rows[f"bare-s@{c}"].seconds for rows in latency.values())) for c in args.levels}  # fmt: skip
+        merged = {c: functools.reduce(Concurrent.pooled, [rows[f"bare-s@{c}"] for rows in latency.values()]) for c in args.levels}
         for name, by_level in (("bare-d", bare_d_latency), ("bare-s", merged)):
             cells = " ".join(f"{ms(by_level[c].pct(0.5)):>7} {ms(by_level[c].pct(0.95)):>7}" for c in args.levels)
             print(f"{name:<12} {cells} {by_level[mid].throughput:>8.1f}")
