@@ -52,9 +52,14 @@ ONE_HEADING = "one heading"
 LANG = "zh-Hans"
 
 
+def counts_of(shape: str) -> dict[str, int]:
+    """A shape query (``heading=4&blocks=37``) as {kind: how many}, in its order."""
+    return {kind: int(n) for kind, n in parse_qsl(shape)}
+
+
 def variants(shape: str) -> dict[str, str]:
     """The shape page's queries: the whole shape, the shape without each kind it draws, one heading."""
-    counts = {kind: int(n) for kind, n in parse_qsl(shape)}
+    counts = counts_of(shape)
     out = {WHOLE: shape}
     for kind, n in counts.items():
         if n:
@@ -98,7 +103,7 @@ def spread(numerators: list[float], denominators: list[float]) -> str:
 
 def report(chapter: str, shape: str, measured: dict[str, list[float]]) -> list[str]:
     """The chapter's table: each kind's count, the shape without it, its share, one element's cost."""
-    counts = {kind: int(n) for kind, n in parse_qsl(shape)}
+    counts = counts_of(shape)
     whole, floor = measured[WHOLE], measured[ONE_HEADING]
     elements = sum(n for kind, n in counts.items() if kind != "blocks")
     lines = [
@@ -107,13 +112,11 @@ def report(chapter: str, shape: str, measured: dict[str, list[float]]) -> list[s
         "| left out | how many | CPU ×the whole (rounds' range) | share of the whole | one of them ×one heading's page |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for kind, n in sorted(counts.items(), key=lambda item: median_ratio(measured.get(item[0], whole), whole)):
-        if kind not in measured:
-            continue
-        without = median_ratio(measured[kind], whole)
-        share = 1 - without
+    without = {kind: median_ratio(measured[kind], whole) for kind in counts if kind in measured}
+    for kind in sorted(without, key=without.get):  # the largest share first
+        n = counts[kind]
         each = median_ratio([(w - k) / n for w, k in zip(whole, measured[kind], strict=True)], floor)
-        lines.append(f"| {kind} | {n} | {times(without)} {spread(measured[kind], whole)} | {share:.0%} | {times(each)} |")
+        lines.append(f"| {kind} | {n} | {times(without[kind])} {spread(measured[kind], whole)} | {1 - without[kind]:.0%} | {times(each)} |")
     heading = median_ratio(floor, whole)
     lines.append(f"| everything but one heading | | {times(heading)} {spread(floor, whole)} | {1 - heading:.0%} | |")
     lines.append(
