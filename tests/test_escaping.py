@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from streamlit.testing.v1 import AppTest
 
-from datong import paths
+from datong import chapters, paths
 from datong.figures import load_figures
 from datong.pipeline.corrections import Correction
 from datong.script import to_traditional
@@ -86,6 +86,16 @@ def test_table_and_list_cells_show_exactly_as_written():
     assert HOSTILE_EN in table and HOSTILE in table and "$3$" in table
     listed = shown_without_the_sites_own_marks(markdown_records(rows, lambda k, v: f"{k}: {v}"))
     assert HOSTILE_EN in listed and f"Quote: {HOSTILE}" in listed and "$3$" in listed
+
+
+
+@pytest.mark.parametrize("text", [HOSTILE, HOSTILE_EN, "</p><script>x</script>", ":smile: :blue[x]"])
+def test_the_dek_and_byline_sent_as_html_show_exactly_as_written(text):
+    """The chapter head's lines go out as HTML (told apart by class), so they are escaped as HTML."""
+    from datong.web import ui
+
+    page = ui.Page(chapters.BY_ID["firms"], "en", lambda key, **_: f"{key}: {text}", None, None)
+    assert shown(ui.head_lines(page)).splitlines() == [f"chapters.firms.lede: {text}", f"site.source_line: {text}"]
 
 
 # --------------------------------------------------------------------------- through the pages

@@ -6,6 +6,7 @@ either; charts come from :mod:`datong.charts`, text from the language files.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from html import escape
 from typing import NamedTuple
@@ -73,17 +74,24 @@ def kicker(p: Page) -> str | None:
 
 
 def header(p: Page) -> None:
-    """Kicker, title, the dek (regular weight, larger, muted) and the byline: the source."""
+    """Kicker, title, the dek (regular weight, larger, muted) and the byline: the source.
+
+    One keyed block whose lines are told apart by class, not a keyed container each: every
+    block is one more message a new reader's server pays for (issue 9). The texts are ours and
+    plain, escaped as HTML.
+    """
     with st.container(key="chapter-head", gap="small"):
         above = kicker(p)
         if above:
-            with st.container(key="kicker"):
-                st.markdown(escape_markdown(above))
+            st.markdown(f'<p class="kicker">{escape(above)}</p>', unsafe_allow_html=True)
         st.title(p.t(p.chapter_key("title")), anchor=False)
-        with st.container(key="dek"):
-            st.markdown(p.t(p.chapter_key("lede")))
-        with st.container(key="byline"):
-            st.markdown(escape_markdown(p.t("site.source_line")))
+        st.markdown(head_lines(p), unsafe_allow_html=True)
+
+
+def head_lines(p: Page) -> str:
+    """The dek and the byline under the title, as HTML."""
+    dek, byline = p.t(p.chapter_key("lede")), p.t("site.source_line")
+    return f'<p class="dek">{escape(dek)}</p>\n\n<p class="byline">{escape(byline)}</p>'
 
 
 def narrative(p: Page) -> None:
@@ -210,7 +218,9 @@ def _chart_tab(p: Page, ready: site_data.ReadyChart) -> None:
     # theme=None: our registered theme, not Streamlit's. The spec's description is the
     # chart's accessible name (passing alt= too would only override it with the same text).
     events = []
-    with st.container(key=f"units-{block.id}" if block.unit_chart else f"bars-{block.id}"):
+    # Unit charts sit in a keyed block, which the style sheet scales to the column; other charts
+    # and the note need none (each block is one more message a new reader's server pays for).
+    with st.container(key=f"units-{block.id}") if block.unit_chart else contextlib.nullcontext():
         panels = ready.fresh_panel_specs()
         if panels:
             for index, (column, spec) in enumerate(zip(st.columns(len(panels), gap="medium"), panels, strict=True)):
@@ -218,8 +228,7 @@ def _chart_tab(p: Page, ready: site_data.ReadyChart) -> None:
                     events.append(st.vega_lite_chart(_screen_spec(spec), width="content", theme=None, key=f"{chart_key}-{index}", **selectable))
         else:
             events.append(st.vega_lite_chart(_screen_spec(ready.fresh_spec()), width=block.width, theme=None, key=chart_key, **selectable))
-    with st.container(key=f"note-{block.id}"):
-        st.caption(escape_markdown(_source_note(p, block)))
+    st.caption(escape_markdown(_source_note(p, block)))
     picked = _clicked_figure(block, events)
     if picked:
         _show_picked(p, block, picked)

@@ -284,7 +284,7 @@ def test_play_pause_resume_and_stop_by_keyboard_speak_the_chapter_in_the_readers
         pause = control.get_by_role("button", name=strings["engage.listen.pause"])
         expect(pause).to_be_disabled()
         # keyboard: Tab from the chapter's byline reaches Play
-        page.locator(".st-key-byline").click()
+        page.locator(".st-key-chapter-head p.byline").click()
         for _ in range(10):
             page.keyboard.press("Tab")
             if page.evaluate("() => document.activeElement && document.activeElement.dataset.action === 'play'"):
