@@ -88,7 +88,6 @@ def test_table_and_list_cells_show_exactly_as_written():
     assert HOSTILE_EN in listed and f"Quote: {HOSTILE}" in listed and "$3$" in listed
 
 
-
 @pytest.mark.parametrize("text", [HOSTILE, HOSTILE_EN, "</p><script>x</script>", ":smile: :blue[x]"])
 def test_the_dek_and_byline_sent_as_html_show_exactly_as_written(text):
     """The chapter head's lines go out as HTML (told apart by class), so they are escaped as HTML."""
