@@ -150,6 +150,7 @@ def in_the_browser(args, runs: int, pages: list[tuple[str, str]], shapes: dict[s
     errors = 0
     site, bare_d, bare_s, bare_e = urls["site"], urls["bare-d"], urls["bare-s"], urls["bare-e"]
     charts = {cid: n for cid, (n, _) in shapes.items()}
+    shape_urls = {cid: f"{bare_e}/?{shape}" for cid, (_, shape) in shapes.items()}
     query = f"lang={args.lang}"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
@@ -160,7 +161,7 @@ def in_the_browser(args, runs: int, pages: list[tuple[str, str]], shapes: dict[s
                 timed_load(browser, bare_s, 0, net)
                 for cid, path in pages:
                     timed_load(browser, f"{site}/{path}?{query}", charts[cid], net)
-                    timed_load(browser, f"{bare_e}/?{shapes[cid][1]}", charts[cid], net)
+                    timed_load(browser, shape_urls[cid], charts[cid], net)
             over = ("loopback" if not net else f"emulated network {net[0]:g} ms, " + (f"{net[1]:g}/{net[2]:g} Mbit/s" if net[1] > 0 else "throughput not throttled"))
             print(f"# browser bench: {CHROMIUM} ({browser.version}), {args.lang}, median of {runs}, {over}; commit {load.git_commit()}")
             print("# time from navigation to every chart drawn (a chapter without charts: its heading); bare-d and bare-s: the heading;")
@@ -171,9 +172,8 @@ def in_the_browser(args, runs: int, pages: list[tuple[str, str]], shapes: dict[s
             timeouts: list[str] = []
             for cid, path in pages:
                 times: dict[str, list[float]] = {"site": [], "bare-d": [], "bare-s": [], "bare-e": []}
-                shape_url = f"{bare_e}/?{shapes[cid][1]}"
                 for _ in range(runs):
-                    for name, url, n in (("bare-d", bare_d, 0), ("site", f"{site}/{path}?{query}", charts[cid]), ("bare-s", bare_s, 0), ("bare-e", shape_url, charts[cid])):
+                    for name, url, n in (("bare-d", bare_d, 0), ("site", f"{site}/{path}?{query}", charts[cid]), ("bare-s", bare_s, 0), ("bare-e", shape_urls[cid], charts[cid])):
                         if args.quick and name in baseline:
                             times[name] = baseline[name]  # quick: the bare pages once, for every chapter
                             continue
