@@ -721,6 +721,7 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
     # the load client shares the two cores swings by half from one moment to the next, so each
     # ratio is the median of the ratios of the alternations (bare-d is too slow to repeat).
     p95_ratio: dict[str, dict[str, float]] = {}
+    shape_p95: dict[str, float] = {}  # chapter → bare-e's p95 against bare-s's: its shape's floor
     for cid, path in chapters:
         if not clock.left(f"latency: {cid}"):
             continue
@@ -744,6 +745,7 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
             "bare-d": median_ratio(site_p95, [rows[f"bare-d@{mid}"].pct(0.95)] * len(alternations)),
             "bare-e": median_ratio(site_p95, [turn["bare-e"].pct(0.95) for turn in alternations]),
         }
+        shape_p95[cid] = median_ratio([turn["bare-e"].pct(0.95) for turn in alternations], [turn["bare-s"].pct(0.95) for turn in alternations])
         cells = " ".join(f"{ms(rows[f'site@{c}'].pct(0.5)):>7} {ms(rows[f'site@{c}'].pct(0.95)):>7}" for c in args.levels)
         r = {name: times(value) for name, value in p95_ratio[cid].items()}
         print(f"{cid:<12} {cells} {rows[f'site@{mid}'].throughput:>8.1f} {r['bare-s']:>15} {r['bare-d']:>15} {r['bare-e']:>15}", flush=True)
@@ -822,7 +824,24 @@ async def bench_servers(args: argparse.Namespace, started: dict[str, Server]) ->
     rows.append(("0 errors and exception elements (site)", str(errors), errors == 0))
     for label, value, met in rows:
         print(f"{label:<42} {value:>22}  {'met' if met else 'not measured' if met is None else 'NOT MET'}")
+
+    # 8. The floor under the two targets set against bare-s.
+    print("\n## floor (bare-e against bare-s: Streamlit's own cost for each chapter's shape, nothing of the site's behind it)")
+    shape_cpu = {c: div(s["bare-e"].cpu_ms, s["bare-s"].cpu_ms) for c, s in per_chapter.items()}
+    for label, values in (("CPU per new reader", shape_cpu), (f"p95 at {mid} concurrent", shape_p95)):
+        print(floor_line(label, values, 2.0))
+    print("(a chapter whose shape alone is over 2× bare-s cannot meet a target of 2× bare-s, whatever the site's own work costs)")
     return 1 if errors else 0
+
+
+def floor_line(label: str, values: dict[str, float], limit: float) -> str:
+    """One line of the floor: the lightest and heaviest chapter's shape, and how many are over ``limit``."""
+    known = {c: v for c, v in values.items() if v == v}
+    if not known:
+        return f"{label:<24} not measured"
+    low, high = min(known, key=known.get), max(known, key=known.get)
+    over = sum(v > limit for v in known.values())
+    return f"{label:<24} {known[low]:.2f}× ({low}) to {known[high]:.2f}× ({high}); {over} of {len(known)} chapters' shapes alone over {limit:g}×"
 
 
 async def bench_urls(args: argparse.Namespace, urls: list[str]) -> int:

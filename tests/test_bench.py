@@ -97,6 +97,21 @@ def test_the_load_bench_ends_with_every_target_of_issue_9(outputs):
     assert re.search(r"^0 errors and exception elements \(site\) +0  met$", table, re.MULTILINE), table
 
 
+def test_the_load_bench_shows_the_floor_a_chapters_shape_alone_sets_under_both_bare_s_targets(outputs):
+    table = rows(outputs["load.py"], "floor")
+    chapters = "|".join(c.id for c in CHAPTERS)
+    for label in ("CPU per new reader", "p95 at 2 concurrent"):
+        line = rf"^{re.escape(label)} +{RATIO} \(({chapters})\) to {RATIO} \(({chapters})\); (\d) of {len(CHAPTERS)} chapters' shapes alone over 2×$"
+        assert re.search(line, table, re.MULTILINE), table
+
+
+def test_a_floor_line_names_the_lightest_and_heaviest_shape_and_counts_those_over_the_limit():
+    load = bench_module("load")
+    line = load.floor_line("CPU per new reader", {"guidance": 2.08, "source": 3.61, "firms": 1.95, "safety": float("nan")}, 2.0)
+    assert line == "CPU per new reader       1.95× (firms) to 3.61× (source); 2 of 3 chapters' shapes alone over 2×"
+    assert load.floor_line("p95", {"firms": float("nan")}, 2.0).endswith("not measured")
+
+
 def test_the_browser_bench_times_every_chapter_against_the_bare_pages_and_its_own_shape(outputs):
     out = outputs["browser.py"]
     assert re.search(r"^# browser bench: .*, median of 1, emulated network 20 ms, throughput not throttled; commit ", out, re.MULTILINE), out
