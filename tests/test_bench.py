@@ -123,6 +123,13 @@ def test_the_browser_bench_times_every_chapter_against_the_bare_pages_and_its_ow
     assert re.search(r"^\(proposed\) every chart drawn ≤ 1\.5× bare-e +worst \w+ \d+\.\d\d×  (met|NOT MET)$", table, re.MULTILINE), table
 
 
+def test_the_browser_bench_shows_the_floor_a_chapters_shape_alone_sets_under_the_bare_d_target(outputs):
+    table = rows(outputs["browser.py"], "floor")
+    chapters = "|".join(c.id for c in CHAPTERS)
+    line = rf"^every chart drawn +{RATIO} \(({chapters})\) to {RATIO} \(({chapters})\); (\d) of {len(CHAPTERS)} chapters' shapes alone over 1\.5×$"
+    assert re.search(line, table, re.MULTILINE), table
+
+
 @pytest.mark.parametrize(("text", "conditions"), [("100,10,5", (100.0, 10.0, 5.0)), ("0,1.5,0.75", (0.0, 1.5, 0.75)), ("100", (100.0, -1.0, -1.0))])
 def test_the_browser_bench_reads_network_conditions_as_latency_and_throughputs_or_the_latency_alone(text, conditions):
     assert bench_module("browser").network_conditions(text) == conditions
