@@ -1,5 +1,7 @@
 """The site in-process (AppTest): every chapter in every language runs and shows its heading and numbers."""
 
+from html import escape
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -275,6 +277,22 @@ def test_the_share_fold_draws_the_link_and_embed_code_only_while_open(chapter):
     path = "" if chapter == "overview" else chapter
     assert after[0] == f"http://localhost:8501/{path}?lang=en"
     assert after[1].startswith('<iframe src="http://localhost:8501/') and "embed=true" in after[1]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_source_chapter_cites_as_text_with_todays_date_and_sends_no_code_block_until_shared(lang):
+    """st.code would make every reader fetch Streamlit's code highlighter (1.5 MB) for two citations."""
+    import datetime as dt
+
+    from datong.web import share
+
+    at = run("source", lang=lang)
+    texts = Texts(lang, load_strings(lang), figures())
+    assert at.get("code") == []
+    cited = [element.proto.body for element in at.get("html") if "datong-cite" in element.proto.body]
+    assert len(cited) == 1
+    for citation in share.citations(lang, texts, dt.date.today()):
+        assert escape(citation) in cited[0]
 
 
 def test_each_session_navigates_with_its_own_copies_of_the_pages_the_process_built_once():

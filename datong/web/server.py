@@ -115,11 +115,11 @@ class SecurityHeaders(_Middleware):
 
 @cache
 def _security_headers() -> list[tuple[bytes, bytes]]:
-    from datong.web import engage, shell
+    from datong.web import engage, share, shell
     from datong.web.routing import document_language_scripts
     from datong.web.site_pages import streamlit_index
 
-    return headers.security_headers([*headers.inline_scripts(streamlit_index()), shell.BACKEND_BASE_SCRIPT, *document_language_scripts(), *engage.inline_scripts()])
+    return headers.security_headers([*headers.inline_scripts(streamlit_index()), shell.BACKEND_BASE_SCRIPT, *document_language_scripts(), *engage.inline_scripts(), *share.inline_scripts()])
 
 
 class Readiness(_Middleware):

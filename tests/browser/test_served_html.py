@@ -146,6 +146,28 @@ def test_the_share_fold_draws_its_link_and_embed_code_only_when_opened_and_the_c
         expect(page.get_by_test_id("stCode")).to_have_count(0)  # the next chapter's fold is its own, closed
 
 
+@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def test_the_source_chapters_copy_button_copies_the_citation_it_names_without_the_code_highlighter(browser, server, lang):
+    """The citations are text with their own copy buttons: no st.code, so no 1.5 MB highlighter."""
+    from playwright.sync_api import expect
+
+    strings = load_strings(lang)
+    with opened_page(browser, locale="en-US") as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+        fetched: list[str] = []
+        page.on("response", lambda response: fetched.append(response.url.rsplit("/", 1)[-1]))
+        open_ready(page, f"{server}/source?lang={lang}")
+        button = page.get_by_role("button", name=f"{strings['cite.copy']} {strings['cite.apa_label']}", exact=True)
+        expect(button).to_be_visible()
+        shown = page.locator("#cite-apa").inner_text()
+        assert shown.startswith(strings["cite.apa"].split("(")[0].strip()) and shown.endswith(f"/source?lang={lang}")
+        button.click()
+        expect(page.locator(".datong-cite .cite-status")).to_have_text(strings["cite.copied"])
+        assert page.evaluate("navigator.clipboard.readText()") == shown
+        assert page.get_by_test_id("stCode").count() == 0
+        assert [name for name in fetched if name.startswith("StreamlitSyntaxHighlighter.")] == []
+
+
 @pytest.mark.parametrize("base_path", ["", "news/datong"])
 def test_a_chapter_opened_directly_connects_at_once_without_asking_its_own_address_first(browser, server, fresh_server, base_path):
     """Streamlit's front end would try /firms/_stcore/health (a 404) before the real one; the page
